@@ -1,0 +1,114 @@
+"""Real-browser helpers: JupyterLab (Chinese UI) served on loopback, driven in Debian's chromium.
+
+Playwright drives the system browser through ``executable_path``; no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+#: Run menu → Run All, independent of the UI language
+RUN_ALL = '.lm-Menu-item[data-command="runmenu:run-all"]'
+KERNEL_IDLE = '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
+
+
+def chromium_path() -> str | None:
+    """The system chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab(tmp_path: Path, root_dir: Path = ROOT):
+    """Start JupyterLab on loopback with the Chinese UI; yield its base URL with token."""
+    config = tmp_path / "jupyter-config"
+    (config / "labconfig").mkdir(parents=True)
+    from cslab.labsetup import OVERRIDES
+
+    # Render every cell (no windowing), so that widgets far down a lesson are in the DOM.
+    overrides = dict(OVERRIDES, **{"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}})
+    (config / "labconfig" / "default_setting_overrides.json").write_text(
+        json.dumps(overrides), encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               CSLAB_WORKDIR=str(tmp_path / "work"), MPLBACKEND="module://matplotlib_inline.backend_inline")
+    log = open(tmp_path / "jupyterlab.log", "w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root_dir}", "--LabApp.news_url=", "--ServerApp.port_retries=0"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text())
+                time.sleep(0.25)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A Playwright page in headless Debian chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            yield page
+        finally:
+            browser.close()
+
+
+def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int = 120_000) -> None:
+    """Open ``notebook`` (path under the server root) and run all its cells."""
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}", timeout=timeout_ms)
+    page.wait_for_selector(".jp-Notebook", timeout=timeout_ms)
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+    page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
+    page.locator(RUN_ALL).click()
+    page.wait_for_timeout(500)
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot as a test artefact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
