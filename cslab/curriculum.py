@@ -75,13 +75,9 @@ def curriculum_path() -> Path:
     >>> curriculum_path().name
     'curriculum.yaml'
     """
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env).expanduser() / FILE_NAME
-    pkg = Path(__file__).resolve().parent
-    if (pkg / "_data").is_dir():
-        return pkg / "_data" / FILE_NAME
-    return pkg.parent / "data" / FILE_NAME
+    from .datasets import data_dir
+
+    return data_dir() / FILE_NAME
 
 
 # ---------------------------------------------------------------- loading

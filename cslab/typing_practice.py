@@ -40,7 +40,6 @@ import difflib
 import functools
 import math
 import numbers
-import os
 import random
 import re
 import unicodedata
@@ -50,6 +49,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import workspace
+from .datasets import data_dir
 from .errors import DataError, InputError
 
 __all__ = [
@@ -117,17 +117,6 @@ class Phrase:
         return self.text
 
 
-def _data_dir() -> Path:
-    env = os.environ.get("CSLAB_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    package = Path(__file__).resolve().parent
-    bundled = package / "_data"
-    if bundled.is_dir():
-        return bundled
-    return package.parent / "data"
-
-
 def load_phrases(path=None) -> tuple:
     """Read and check the phrase file (default ``data/typing_phrases.yaml``); used by lesson 01_cs_basics.
 
@@ -142,7 +131,7 @@ def load_phrases(path=None) -> tuple:
 
 @functools.lru_cache(maxsize=1)
 def _default_phrases() -> tuple:
-    return _read_phrases(_data_dir() / _PHRASE_FILE)
+    return _read_phrases(data_dir() / _PHRASE_FILE)
 
 
 def _read_phrases(path: Path) -> tuple:
