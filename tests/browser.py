@@ -95,15 +95,35 @@ def browser_page():
             browser.close()
 
 
-def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int = 120_000) -> None:
-    """Open ``notebook`` (path under the server root) and run all its cells."""
+def _all_cells_ran(page) -> bool:
+    """True when every code cell shows an execution count (none pending ``[*]`` or unrun ``[ ]``)."""
+    return page.evaluate("""() => {
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+        const ran = p => /\\[\\d+\\]/.test(p.textContent);
+        // a cell whose input is collapsed shows an empty prompt
+        return prompts.some(ran) && prompts.every(p => ran(p) || p.textContent.trim() === '');
+    }""")
+
+
+def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int = 180_000) -> None:
+    """Open ``notebook`` (path under the server root), run all its cells and wait until each has run.
+
+    Run All is clicked again if the kernel was not ready to take it (seen under CPU load).
+    """
     page.goto(f"{base}/lab/tree/{notebook}?token={token}", timeout=timeout_ms)
-    page.wait_for_selector(".jp-Notebook", timeout=timeout_ms)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
-    page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
-    page.locator(RUN_ALL).click()
-    page.wait_for_timeout(500)
-    page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
+        page.locator(RUN_ALL).click()
+        attempt_end = min(deadline, time.monotonic() + 60)
+        while time.monotonic() < attempt_end:
+            page.wait_for_timeout(500)
+            if _all_cells_ran(page) and page.locator(KERNEL_IDLE).count():
+                return
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"{notebook}: not every cell ran within {timeout_ms / 1000:.0f} s")
 
 
 def screenshot(page, name: str) -> Path:
@@ -112,3 +132,20 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+@contextlib.contextmanager
+def keep_evidence(page, tmp_path: Path, name: str):
+    """On failure, keep a screenshot and the server log in test-artifacts/ for the CI reader."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}-failure.png"))
+        except Exception:  # the page may be gone; the log still helps
+            pass
+        log = tmp_path / "jupyterlab.log"
+        if log.exists():
+            shutil.copy(log, ARTIFACTS / f"{name}-jupyterlab.log")
+        raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser_page, chromium_path, jupyterlab, open_and_run_all, screenshot
+from tests.browser import browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -15,7 +15,7 @@ needs_chromium = pytest.mark.skipif(
 @needs_chromium
 def test_typing_practice_in_jupyterlab(tmp_path):
     """The UI is Chinese; typing the shown phrase by hand and pressing Enter shows a scored result."""
-    with jupyterlab(tmp_path) as (base, token), browser_page() as page:
+    with jupyterlab(tmp_path) as (base, token), browser_page() as page, keep_evidence(page, tmp_path, "lesson01"):
         open_and_run_all(page, base, token, "lessons/01_cs_basics.ipynb")
         menubar = page.locator(".lm-MenuBar-content").inner_text()
         assert "文件" in menubar and "运行" in menubar, f"JupyterLab UI is not Chinese: {menubar!r}"
