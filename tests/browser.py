@@ -40,8 +40,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyterlab(tmp_path: Path, root_dir: Path = ROOT):
-    """Start JupyterLab on loopback with the Chinese UI; yield its base URL with token."""
+def jupyterlab(tmp_path: Path, folders=("lessons",)):
+    """Start JupyterLab on loopback with the Chinese UI; yield its base URL with token.
+
+    It serves a throw-away copy of ``folders``: JupyterLab autosaves notebooks it runs,
+    and the repository's notebooks must stay without outputs.
+    """
+    root_dir = tmp_path / "course"
+    for folder in folders:
+        shutil.copytree(ROOT / folder, root_dir / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     config = tmp_path / "jupyter-config"
     (config / "labconfig").mkdir(parents=True)
     from cslab.labsetup import OVERRIDES
