@@ -212,7 +212,7 @@ def load(name: str) -> pd.DataFrame:
 
 
 def load_products() -> pd.DataFrame:
-    """商品表 products.csv, one row per SKU (lessons 商品知识与尺码推荐, assignment a01_product_lookup).
+    """商品表 products.csv, one row per SKU (lessons 02_pre_job, 03_communication; assignment a01_product_lookup).
 
     >>> len(load_products()) >= 200
     True
@@ -221,7 +221,7 @@ def load_products() -> pd.DataFrame:
 
 
 def load_size_charts() -> pd.DataFrame:
-    """尺码表 size_charts.csv, one row per SKU and size (lesson 尺码推荐, assignment a01_product_lookup).
+    """尺码表 size_charts.csv, one row per SKU and size (lesson 02_pre_job; assignment a01_product_lookup).
 
     >>> int(load_size_charts().groupby("sku").size().max()) <= 10
     True
@@ -230,7 +230,7 @@ def load_size_charts() -> pd.DataFrame:
 
 
 def load_customers() -> pd.DataFrame:
-    """客户表 customers.csv, one row per buyer (lessons 客户分层与RFM, 客户关怀).
+    """客户表 customers.csv, one row per buyer (lesson 13_crm).
 
     >>> load_customers()["customer_id"].is_unique
     True
@@ -239,7 +239,7 @@ def load_customers() -> pd.DataFrame:
 
 
 def load_orders() -> pd.DataFrame:
-    """订单明细 orders.csv, one row per order line (lessons 订单处理, 催付, 客户分层与RFM, 大促备战).
+    """订单明细 orders.csv, one row per order line (lessons 07_payment_reminder, 08_promotions, 13_crm).
 
     >>> set(load_orders()["status"].cat.categories) >= {"待付款", "已签收", "已退款"}
     True
@@ -248,7 +248,7 @@ def load_orders() -> pd.DataFrame:
 
 
 def load_logistics() -> pd.DataFrame:
-    """物流轨迹 logistics.csv, one row per tracking event (lessons 物流查询, 主动告知物流异常).
+    """物流轨迹 logistics.csv, one row per tracking event (lessons 09_after_sales, 12_shopping_experience).
 
     >>> int((load_logistics()["status"] == "已揽收").sum()) >= 1000
     True
@@ -257,7 +257,7 @@ def load_logistics() -> pd.DataFrame:
 
 
 def load_shipments() -> pd.DataFrame:
-    """包裹表 shipments.csv, one row per parcel with its outcome (lessons 物流查询, 物流异常处理).
+    """包裹表 shipments.csv, one row per parcel with its outcome (lessons 09_after_sales, 12_shopping_experience).
 
     >>> sorted(load_shipments()["outcome"].unique())
     ['丢失', '延误', '正常', '退回']
@@ -266,7 +266,7 @@ def load_shipments() -> pd.DataFrame:
 
 
 def load_chats() -> pd.DataFrame:
-    """咨询会话 chats.csv, one row per chat session (lessons 客服绩效KPI, 询单转化).
+    """咨询会话 chats.csv, one row per chat session (lessons 01_cs_basics, 14_cs_management).
 
     >>> load_chats()["ordered_within_24h"].dtype.name
     'bool'
@@ -275,7 +275,7 @@ def load_chats() -> pd.DataFrame:
 
 
 def load_chat_messages() -> pd.DataFrame:
-    """聊天记录 chat_messages.csv, one row per message (lessons 接待礼仪与话术, 聊天记录质检).
+    """聊天记录 chat_messages.csv, one row per message (lessons 03_communication, 14_cs_management).
 
     >>> bool(load_chat_messages()["sender"].isin(["买家", "客服", "机器人"]).all())
     True
@@ -284,7 +284,7 @@ def load_chat_messages() -> pd.DataFrame:
 
 
 def load_tickets() -> pd.DataFrame:
-    """售后工单 tickets.csv, one row per after-sales or complaint case (lessons 售后处理, 投诉处理).
+    """售后工单 tickets.csv, one row per after-sales or complaint case (lessons 09_after_sales, 10_complaints).
 
     >>> len(load_tickets()) >= 800
     True
@@ -293,7 +293,7 @@ def load_tickets() -> pd.DataFrame:
 
 
 def load_reviews() -> pd.DataFrame:
-    """商品评价 reviews.csv, one row per review or follow-up (lessons 评价管理, 中评差评回复).
+    """商品评价 reviews.csv, one row per review or follow-up (lesson 11_reviews).
 
     >>> bool(load_reviews()["rating"].between(1, 5).all())
     True
@@ -302,7 +302,7 @@ def load_reviews() -> pd.DataFrame:
 
 
 def load_agents() -> pd.DataFrame:
-    """客服子账号 agents.csv, one row per agent (lessons 千牛工作台与子账号, 客服绩效KPI).
+    """客服子账号 agents.csv, one row per agent (lessons 02_pre_job, 14_cs_management).
 
     >>> bool(load_agents()["account"].str.startswith("悦衣小铺:").all())
     True

@@ -112,6 +112,14 @@ def _all_cells_ran(page) -> bool:
     }""")
 
 
+def _accept_dialogs(page) -> None:
+    """Accept a modal dialog if one is open (e.g. 选择内核 when a slow kernel start timed out)."""
+    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    if accept.count():
+        accept.first.click()
+        page.wait_for_timeout(500)
+
+
 def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int = 180_000) -> None:
     """Open ``notebook`` (path under the server root), run all its cells and wait until each has run.
 
@@ -122,11 +130,13 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
+        _accept_dialogs(page)
         page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
         page.locator(RUN_ALL).click()
         attempt_end = min(deadline, time.monotonic() + 60)
         while time.monotonic() < attempt_end:
             page.wait_for_timeout(500)
+            _accept_dialogs(page)
             if _all_cells_ran(page) and page.locator(KERNEL_IDLE).count():
                 return
         if time.monotonic() >= deadline:
