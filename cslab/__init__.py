@@ -18,10 +18,15 @@ _SUBMODULES = (
     "datasets",
     "errors",
     "labsetup",
+    "phrases",
     "plotting",
+    "reply_practice",
+    "scoring",
+    "situations",
     "typing_practice",
     "widgets",
     "workspace",
+    "zhtext",
 )
 
 __all__ = ["__version__", *_SUBMODULES]

@@ -89,7 +89,7 @@ def load_curriculum(path: str | os.PathLike | None = None) -> dict:
     >>> sorted(data)[:3]
     ['assignments', 'kinds', 'lessons']
     """
-    import yaml
+    from .datasets import read_yaml
 
     target = Path(path) if path is not None else curriculum_path()
     if not target.is_file():
@@ -98,16 +98,7 @@ def load_curriculum(path: str | os.PathLike | None = None) -> dict:
             f"找不到课程标准覆盖矩阵 {target}{hint}。请确认 cslab 安装完整，"
             f"或让 {DATA_ENV} 指向含有 {FILE_NAME} 的文件夹。"
         )
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        with open(target, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark is not None else ""
-        raise DataError(f"{target.name} {where}格式有误：{exc}。请对照文件开头的说明修改。") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"无法读取 {target}：{exc}。") from None
+    data = read_yaml(target, "课程标准覆盖矩阵")
     if not isinstance(data, dict) or not isinstance(data.get("standards"), list):
         raise DataError(f"{target.name} 里缺少 standards 列表，请对照文件开头的说明修改。")
     for key in ("lessons", "assignments"):

@@ -33,6 +33,7 @@ __all__ = [
     "ENV_VAR", "FILES", "SCHEMAS", "data_dir", "load", "load_products", "load_size_charts",
     "load_customers", "load_orders", "load_logistics", "load_shipments", "load_chats",
     "load_chat_messages", "load_tickets", "load_reviews", "load_agents", "load_attendance",
+    "read_yaml",
 ]
 
 #: environment variable that points the loaders at another data folder
@@ -133,6 +134,37 @@ def data_dir() -> Path:
     if bundled.is_dir():
         return bundled
     return package.parent / "data"
+
+
+def read_yaml(path, label: str, key: str | None = None):
+    """Parse a course YAML file (a name in :func:`data_dir`, or a path) into plain data; Chinese errors name it.
+
+    ``label`` says what the file is (e.g. ``"评分标准"``); with ``key`` the file must be a mapping
+    holding a non-empty ``key`` entry. Used by every module that reads teacher-editable YAML.
+
+    >>> read_yaml("typing_phrases.yaml", "打字练习话术", key="phrases")["phrases"][0]["stage"]
+    '迎接问好'
+    """
+    import yaml
+
+    target = Path(path) if os.path.dirname(str(path)) else data_dir() / str(path)
+    try:
+        with open(target, encoding="utf-8") as fh:
+            raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: ~10x faster
+    except FileNotFoundError:
+        raise DataError(
+            f"找不到{label}文件 {target.name}（查找位置：{target}）。请确认课程数据完整，"
+            f"或把环境变量 {ENV_VAR} 设为存放课程数据的文件夹。"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        raise DataError(f"{label}文件 {target.name} {where}格式有误：{exc}。请对照文件开头的说明修改。") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"无法读取{label}文件 {target.name}（{exc}）：请确认它是 UTF-8 编码的 YAML。") from None
+    if key is not None and not (isinstance(raw, dict) and raw.get(key)):
+        raise DataError(f"{label}文件 {target.name} 里没有 {key}（或它是空的）：请对照文件开头的说明填写。")
+    return raw
 
 
 def _convert(df, schema: dict):

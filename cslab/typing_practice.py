@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import workspace
-from .datasets import data_dir
+from .datasets import data_dir, read_yaml
 from .errors import DataError, InputError
 
 __all__ = [
@@ -135,20 +135,9 @@ def _default_phrases() -> tuple:
 
 
 def _read_phrases(path: Path) -> tuple:
-    import yaml
-
-    if not path.is_file():
-        raise DataError(
-            f"找不到打字练习话术文件 {path}。请确认课程仓库的 data/{_PHRASE_FILE} 存在，"
-            "或把环境变量 CSLAB_DATA_DIR 设为存放课程数据的文件夹。"
-        )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DataError(f"打字练习话术文件 {path.name} 格式有误，无法读取：{exc}") from None
-    items = raw.get("phrases") if isinstance(raw, dict) else None
-    if not isinstance(items, list) or not items:
-        raise DataError(f"{path.name} 里没有 phrases 列表：请按文件开头的说明填写话术。")
+    items = read_yaml(path, "打字练习话术", key="phrases")["phrases"]
+    if not isinstance(items, list):
+        raise DataError(f"{path.name} 里的 phrases 应是列表：请按文件开头的说明填写话术。")
     phrases = []
     for n, item in enumerate(items, 1):
         ok = (

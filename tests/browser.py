@@ -112,6 +112,12 @@ def _all_cells_ran(page) -> bool:
     }""")
 
 
+def _any_cell_started(page) -> bool:
+    """True when some code cell is running or has run (``[*]`` or ``[n]``)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""")
+
+
 def _accept_dialogs(page) -> None:
     """Accept a modal dialog if one is open (e.g. 选择内核 when a slow kernel start timed out)."""
     accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
@@ -133,12 +139,14 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
         _accept_dialogs(page)
         page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
         page.locator(RUN_ALL).click()
-        attempt_end = min(deadline, time.monotonic() + 60)
-        while time.monotonic() < attempt_end:
-            page.wait_for_timeout(500)
+        clicked = time.monotonic()
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(300)
             _accept_dialogs(page)
             if _all_cells_ran(page) and page.locator(KERNEL_IDLE).count():
                 return
+            if not _any_cell_started(page) and time.monotonic() - clicked > 10:
+                break  # the kernel did not take the request: click Run All again
         if time.monotonic() >= deadline:
             raise TimeoutError(f"{notebook}: not every cell ran within {timeout_ms / 1000:.0f} s")
 

@@ -1,0 +1,449 @@
+"""The checks behind the checkpoints: each returns a score fraction and a Chinese explanation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import zhtext
+from . import _facts, _text
+
+__all__ = ["Scene", "POSITIVE", "DEDUCTIONS"]
+
+
+@dataclass
+class Scene:
+    """Everything the checks look at for one reply."""
+
+    stage: str
+    rubric: object
+    sdef: object
+    reply: _text.Text
+    answer: str               # the reply without clauses that echo the customer's question
+    customer: str
+    ctx: _facts.Context
+    intents: list
+    upset: bool
+    exclusion: str            # a legitimate exclusion from 7-day returns, quoted, or ""
+    wrong: list               # claims contradicting the context
+
+    def lex(self, name: str):
+        return self.rubric.lexicons[name]
+
+    def pat(self, name: str):
+        return self.rubric.patterns.get(name)
+
+
+def _q(words, limit: int = 3) -> str:
+    return "、".join(f"“{w}”" for w in list(words)[:limit])
+
+
+# ----------------------------------------------------------------------------- positive checks
+# each: (scene, checkdef) -> None when not applicable, else (fraction, explanation, fix or None)
+
+def _lexicon(s: Scene, c):
+    found = [w for name in c.lexicons for w in s.lex(name).find(s.answer)]
+    if found:
+        return 1.0, f"找到{_q(dict.fromkeys(found))}。", None
+    weak = [w for name in c.half for w in s.lex(name).find(s.answer)]
+    if weak:
+        return 0.5, f"只有{_q(dict.fromkeys(weak))}，说得不够具体，得一半分。", None
+    return 0.0, f"回复里没有“{c.name}”的内容。", None
+
+
+def _polite(s: Scene, c):
+    addr = s.lex("address").find(s.answer)
+    if s.ctx.customer_name and s.ctx.customer_name in s.answer:
+        addr = [s.ctx.customer_name, *addr]
+    words = s.lex("polite_words").find(s.answer) + s.lex("tone").find(s.answer)
+    if addr and words:
+        return 1.0, f"有称呼{_q(addr, 2)}，也有礼貌或亲切的用语{_q(words, 2)}。", None
+    if addr or words:
+        have = f"有称呼{_q(addr, 2)}" if addr else f"有{_q(words, 2)}"
+        lack = "礼貌用语（请、谢谢、哦～）" if addr else "对买家的称呼（亲、您）"
+        return 0.5, f"{have}，但缺少{lack}，得一半分。", f"再加上{lack}。"
+    return 0.0, "没有称呼买家，也没有礼貌用语，语气生硬。", "用“亲”“您”称呼买家，加上“请”“谢谢”或语气词“哦～”。"
+
+
+def _intent(s: Scene, c):
+    r = s.rubric
+    if not s.intents:
+        if s.stage != "answer":
+            return None
+        ev = s.pat("answer_evidence")
+        hit = re.search(r"\d+", s.answer) or (r.topic_words and r.topic_regex.search(s.answer)) \
+            or s.lex("benefit").search(s.answer) or (ev is not None and ev.search(s.answer))
+        if hit:
+            return 1.0, f"买家的问题不属于常见类型；回复给出了具体答复（“{hit.group(0)}”）。", None
+        return 0.0, "回复里没有具体内容，只有客套话。", "给出具体的答复：事实、数字、办法。"
+    done, todo = [], []
+    for k in s.intents:
+        name, _, ans = r.intents[k]
+        m = ans.search(s.answer)
+        (done if m else todo).append((name, m.group(0) if m else ""))
+    frac = len(done) / len(s.intents)
+    asked = "、".join(n for n, _ in done + todo)
+    if not todo:
+        return 1.0, f"买家问的是{asked}；回复都答到了（{_q(w for _, w in done)}）。", None
+    miss = "、".join(n for n, _ in todo)
+    if done:
+        return frac, f"买家问的是{asked}；回答了{'、'.join(n for n, _ in done)}，没有回答{miss}。", f"把{miss}也答上。"
+    return 0.0, f"买家问的是{asked}，回复没有回答。", None
+
+
+def _facts_check(s: Scene, c):
+    exp = list(s.ctx.facts) + _facts.expected_facts(s.stage, s.intents, s.ctx)
+    if not exp:
+        return None
+    if s.wrong:
+        return 0.0, f"信息有误：{s.wrong[0]}。", "先查商品详情或订单，再回答。"
+    found, missing = _facts.missing_facts(exp, s.answer)
+    frac = len(found) / len(exp)
+    if not missing:
+        return 1.0, f"给出了需要的信息{_q(found)}。", None
+    fix = f"回复里应包含：{'；'.join(missing[:3])}。"
+    if found:
+        return frac, f"给出了{_q(found)}，还缺{_q(missing)}。", fix
+    return 0.0, f"没有给出需要的信息（{'；'.join(missing[:3])}）。", fix
+
+
+def _empathy(s: Scene, c):
+    if not s.upset:
+        return None
+    apo = s.lex("apology").find(s.answer)
+    emp = s.lex("empathy").find(s.answer)
+    if apo and emp:
+        return 1.0, f"买家情绪不好，回复先道歉{_q(apo, 2)}并表示理解{_q(emp, 2)}。", None
+    if apo or emp:
+        return 0.6, f"买家情绪不好，回复有{_q(apo or emp, 2)}，但{'没有表示理解' if apo else '没有道歉'}。", \
+            "道歉和理解都要有：“抱歉让您久等了，理解您着急的心情”。"
+    return 0.0, "买家着急或生气，回复没有道歉，也没有安抚情绪。", "先安抚情绪：“非常抱歉让您久等了，理解您着急的心情”。"
+
+
+def _length(s: Scene, c):
+    n, lo, hi = s.reply.chars, s.sdef.min_chars, s.sdef.max_chars
+    if n < lo:
+        return 0.0, f"只有 {n} 个字，太短（本环节建议 {lo}–{hi} 字）。", "把话说完整：称呼 + 回答 + 下一步。"
+    if n > hi:
+        return 0.0, f"共 {n} 个字，太长（本环节建议 {lo}–{hi} 字），买家难以在聊天窗口里读完。", \
+            "只留回答和下一步，删掉与问题无关的介绍；内容多时分两条发。"
+    return 1.0, f"共 {n} 个字，长度合适（建议 {lo}–{hi} 字）。", None
+
+
+def _chinese(s: Scene, c):
+    han, words, letters = _text.script(s.reply.text)
+    if han == 0 or (len(words) >= 3 and letters >= 0.3 * (han + letters)):
+        what = f"回复主要是英文（{_q(words, 4)}）" if words else "回复里没有汉字"
+        return 0.0, f"{what}，本店买家是中文用户。", "请用中文回复；尺码、单号等代码可以保留英文字母。"
+    if words:
+        return 1.0, f"以中文为主，夹有少量英文{_q(words, 3)}。", None
+    return 1.0, "使用中文。", None
+
+
+def _product_named(s: Scene, c):
+    found = s.lex("product_noun").find(s.answer)
+    name = str(s.ctx.product.get("name", ""))
+    if name:
+        found += [w for w in zhtext.cut(name) if len(w) >= 2 and not w.isdigit() and w in s.answer]
+    if found:
+        return 1.0, f"说出了推荐的商品{_q(found, 2)}。", None
+    return 0.0, "没有说清推荐的是哪件商品。", None
+
+
+def _need_link(s: Scene, c):
+    needs = [n for n in s.rubric.needs if n[0].search(s.customer)]
+    if not needs:
+        prompt = s.lex("need_prompt").find(s.answer)
+        if prompt:
+            return 1.0, f"买家没说具体需求，回复主动了解需求{_q(prompt, 2)}。", None
+        if "适合" in s.answer:
+            return 0.5, "买家没说具体需求，回复只泛泛地说“适合”。", "问问买家的场合、身材或预算，再说明为什么适合。"
+        return 0.0, "买家没说具体需求，回复也没有了解需求。", "先问问买家的场合、身材或预算。"
+    asked = [n[0].search(s.customer).group(0) for n in needs]
+    met = [(a, n[1].search(s.answer)) for a, n in zip(asked, needs)]
+    ok = [(a, m.group(0)) for a, m in met if m]
+    miss = [a for a, m in met if not m]
+    frac = len(ok) / len(needs)
+    if not miss:
+        return 1.0, "回应了买家的需求：" + "，".join(f"“{a}”→“{w}”" for a, w in ok) + "。", None
+    if ok:
+        return frac, f"回应了{_q(a for a, _ in ok)}，没有回应{_q(miss)}。", f"说明推荐的商品怎样满足{_q(miss)}。"
+    return 0.0, f"买家说了需求{_q(miss)}，推荐理由没有对上。", None
+
+
+def _essentials(s: Scene, c):
+    o = s.ctx.order
+    spec_values = [v for v in _facts._spec_values(o).values()] if o else []
+    city = str(o.get("city", ""))
+    parts = {
+        "规格": s.lex("confirm_spec").find(s.answer) + [v for v in spec_values if v in s.answer],
+        "数量": s.lex("confirm_qty").find(s.answer),
+        "地址": s.lex("confirm_address").find(s.answer) + ([city] if city and city in s.answer else []),
+    }
+    have = [k for k, v in parts.items() if v]
+    if len(have) >= 2:
+        return 1.0, f"复述了订单的{'、'.join(have)}。", None
+    if have:
+        return 0.4, f"只复述了{have[0]}，还应复述{'、'.join(k for k in parts if k not in have)}。", None
+    return 0.0, "没有复述订单的规格、数量和地址。", None
+
+
+def _tracking(s: Scene, c):
+    o = s.ctx.order
+    if s.wrong:
+        return 0.0, f"物流信息有误：{s.wrong[0]}。", "先在订单详情里查清快递公司和运单号。"
+    carrier, no = str(o.get("carrier", "")), str(o.get("tracking_no", ""))
+    status = str(o.get("status", ""))
+    words = s.lex("tracking").find(s.answer)
+    named = s.lex("carriers").find(s.answer)
+    if o and status in ("待付款", "已付款"):
+        if words:
+            return 1.0, f"订单还没发货，回复说明了情况{_q(words, 2)}。", None
+        return 0.0, f"订单状态是“{status}”（还没发货），回复没有说明发货情况。", "说明订单在仓库的进度和预计发出时间。"
+    if o and (carrier or no):
+        facts = [x for x in (carrier, no) if x and x in s.answer]
+        if facts and (words or no in facts):
+            return 1.0, f"给出了订单的物流信息{_q(facts + words, 3)}。", None
+        if facts or words:
+            return 0.5, f"只给出了{_q(facts or words, 2)}。", f"告诉买家快递公司（{carrier}）、单号（{no}）和包裹现在的位置。"
+        return 0.0, "没有给出快递公司、单号或包裹位置。", f"告诉买家快递公司（{carrier}）、单号（{no}）和包裹现在的位置。"
+    if named or words:
+        return 1.0, f"给出了物流信息{_q(named + words, 3)}。", None
+    return 0.0, "没有给出快递公司、单号或包裹位置。", None
+
+
+def _negative_review(s: Scene) -> str:
+    """"pos", "neg" or "mixed" for a review."""
+    r = s.ctx.rating
+    bad = bool(s.pat("upset") and s.pat("upset").search(s.customer)) or \
+        bool(re.search(r"不推荐|一般|偏小|偏大|色差|不符|慢|味道|不好|问题|就是|不太|有点", s.customer))
+    if r is not None:
+        if r <= 2:
+            return "neg"
+        if r >= 4 and not bad:
+            return "pos"
+        return "mixed"
+    return "mixed" if bad else "pos"
+
+
+def _review_tone(s: Scene, c):
+    kind = _negative_review(s)
+    thanks = s.lex("thanks").find(s.answer)
+    sorry = s.lex("apology").find(s.answer)
+    if kind == "neg":
+        if sorry:
+            return 1.0, f"差评先致歉{_q(sorry, 2)}。", None
+        if thanks:
+            return 0.5, "差评只道谢没有致歉。", "差评要先真诚道歉：“非常抱歉给您带来不好的体验”。"
+        return 0.0, "差评没有致歉。", "差评要先真诚道歉：“非常抱歉给您带来不好的体验”。"
+    if thanks or sorry:
+        return 1.0, f"{'感谢' if thanks else '致歉'}{_q(thanks or sorry, 2)}。", None
+    return 0.0, "没有感谢买家的评价。", "先感谢：“谢谢亲的认可～”。"
+
+
+_FUNCTION_CHARS = set("的了是我你他她它们这那就都也还很太有没不在一点个些吧呢啊哦呀吗好得着过会要想说和与")
+
+
+def _review_specific(s: Scene, c):
+    topics = []
+    for name, ask, ans in s.rubric.intents.values():
+        if ask.search(s.customer):
+            m = ans.search(s.answer)
+            topics.append((name, m.group(0) if m else ""))
+    generic = {"满意", "不错", "好看", "很好", "喜欢", "挺好", "还行", "衣服", "商品", "宝贝", "东西", "下次", "推荐"}
+    words = [w for w in zhtext.cut(s.customer) if len(w) >= 2 and w not in generic and w not in s.rubric.stopwords
+             and re.search(r"[\u4e00-\u9fff]", w)]
+    shared = [w for w in dict.fromkeys(words) if w in s.answer]
+    answered = [(n, w) for n, w in topics if w]
+    chars = {ch for w in zhtext.cut(s.customer) if w not in generic for ch in w
+             if "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS}
+    common = sorted(ch for ch in chars if ch in s.answer)
+    if shared or answered or len(common) >= 2:
+        said = shared or [w for _, w in answered] or common
+        return 1.0, f"回应了评价里的内容{_q(said, 3)}。", None
+    if not words and not topics:
+        if s.lex("benefit").find(s.answer) or s.lex("product_noun").find(s.answer):
+            return 1.0, "评价很简短，回复提到了商品本身。", None
+        return 0.5, "评价很简短，回复是通用的感谢。", "提一句商品本身（面料、版型、用法），显得真诚。"
+    return 0.0, f"评价说的是{_q(words or [n for n, _ in topics], 3)}，回复没有回应，是万能套话。", None
+
+
+def _review_follow(s: Scene, c):
+    kind = _negative_review(s)
+    fix = {"neg": "给出解决办法或改进：“可以联系客服免费换货”“我们已在详情页加了提醒”。",
+           "pos": "邀请买家再来：“期待您下次光临，上新第一时间告诉您”。"}
+    remedy = s.lex("review_remedy").find(s.answer)
+    invite = s.lex("invite_back").find(s.answer)
+    if kind == "neg":
+        return (1.0, f"给出了办法或改进{_q(remedy, 2)}。", None) if remedy else \
+            (0.0, "差评回复没有给出解决办法或改进措施。", fix["neg"])
+    if kind == "pos":
+        return (1.0, f"邀请买家再来{_q(invite, 2)}。", None) if invite else \
+            (0.0, "没有邀请买家再次光临。", fix["pos"])
+    if remedy or invite:
+        return 1.0, f"给出了办法或邀请{_q(remedy or invite, 2)}。", None
+    return 0.0, "没有给出办法，也没有邀请买家再来。", fix["neg"]
+
+
+def _personal(s: Scene, c):
+    name = s.ctx.customer_name
+    if name and name in s.answer:
+        return 1.0, f"称呼了买家的昵称“{name}”。", None
+    ref = s.lex("purchase_ref").find(s.answer)
+    pname = str(s.ctx.product.get("name", ""))
+    if pname:
+        ref += [w for w in zhtext.cut(pname) if len(w) >= 2 and not w.isdigit() and w in s.answer]
+    if ref:
+        return 1.0, f"提到了买家的购买或经历{_q(ref, 2)}。", None
+    if s.lex("address").find(s.answer):
+        return 0.4, "只用了通用称呼，没有个性化内容。", "称呼买家昵称，或提到他买的商品：“您上次买的雪地靴……”。"
+    return 0.0, "没有个性化内容，像群发消息。", "称呼买家昵称，或提到他买的商品。"
+
+
+POSITIVE = {
+    "lexicon": _lexicon, "polite": _polite, "intent": _intent, "facts": _facts_check, "empathy": _empathy,
+    "length": _length, "chinese": _chinese, "product_named": _product_named, "need_link": _need_link,
+    "essentials": _essentials, "tracking": _tracking, "review_tone": _review_tone,
+    "review_specific": _review_specific, "review_follow": _review_follow, "personal": _personal,
+}
+
+
+# ----------------------------------------------------------------------------- deductions
+# each: scene -> (triggered, explanation)
+
+def _search_all(regex, text: str) -> list:
+    return [m.group(0) for m in regex.finditer(text)] if regex is not None else []
+
+
+def _banned(s: Scene):
+    hits = zhtext.find_banned(s.reply.text)
+    if not hits:
+        return False, "没有广告违禁词。"
+    desc = "；".join(f"“{h.word}”（{h.category}" + (f"，可改为“{h.suggestion}”）" if h.suggestion else "，建议删去）")
+                    for h in hits[:3])
+    return True, f"有违禁词：{desc}。"
+
+
+def _simple(name: str, ok: str, bad: str):
+    def check(s: Scene):
+        found = _search_all(s.pat(name), s.reply.text)
+        return (True, bad.format(_q(found, 2))) if found else (False, ok)
+    return check
+
+
+def _refuse(s: Scene):
+    neg = s.pat("refuse_negators")
+    for m in s.pat("refuse_rights").finditer(s.reply.text):
+        before = s.reply.text[max(0, m.start() - 5):m.start()]
+        if neg is not None and neg.search(before):
+            continue
+        if s.exclusion:
+            return False, f"说了“{m.group(0)}”，但给出了法定例外（“{s.exclusion}”），可以不适用七天无理由。"
+        return True, f"说了“{m.group(0)}”：网购商品收货 7 天内可以无理由退货（《消费者权益保护法》第二十五条），不能拒绝。"
+    return False, "没有拒绝买家的法定权利。"
+
+
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+       "十五": 15, "二十": 20, "三十": 30, "半个月": 15, "一个月": 30}
+_DAYS = r"(\d+|十五|二十|三十|[一二两三四五六七八九十]|半个月|一个月)"
+_NO_REASON = re.compile(_DAYS + r"\s*天\s*无理由")
+_REFUND_DAYS = re.compile(_DAYS + r"\s*(?:[-–~到至]\s*(\d+))?\s*(个)?(工作日|天|日|月)?\s*(内|之内|左右|以内)?\s*"
+                          r"(会|才能|才|就|可以)?\s*(给您|为您|帮您)?\s*(处理)?\s*(退款|到账|退回|返还|退钱)")
+
+
+def _days(token: str, top: str | None, unit: str | None) -> int:
+    value = int(top) if top and top.isdigit() else (int(token) if token.isdigit() else _CN.get(token, 0))
+    return value * 30 if unit == "月" and token not in ("半个月", "一个月") else value
+
+
+def _wrong_policy(s: Scene):
+    t = s.reply.text
+    for m in _NO_REASON.finditer(t):
+        n = _days(m.group(1), None, None)
+        if n < 7:
+            return True, f"说“{m.group(0)}”：法定的无理由退货期是 7 天，店铺不能缩短（可以承诺更长）。"
+    for m in _REFUND_DAYS.finditer(t):
+        n = _days(m.group(1), m.group(2), m.group(4))
+        if n > 7:
+            return True, f"说“{m.group(0)}”：商家应当自收到退回商品之日起 7 日内返还价款。"
+    qi, pays = s.pat("quality_issue"), s.pat("buyer_pays_shipping")
+    if qi is not None and pays is not None and qi.search(s.customer) and pays.search(t):
+        return True, (f"买家说的是质量问题（“{qi.search(s.customer).group(0)}”），回复却让买家承担运费"
+                      f"（“{pays.search(t).group(0)}”）：质量问题的退货运费应由商家承担。")
+    return False, "售后政策的说法没有错误。"
+
+
+def _cashback(s: Scene):
+    for m in s.pat("cashback").finditer(s.reply.text):
+        before = s.reply.text[max(0, m.start() - 8):m.start()]
+        if re.search(r"没有|不搞|不做|禁止|违规|不会", before):
+            continue
+        return True, f"说了“{m.group(0)}”：用返现、红包换好评违反平台规则。"
+    return False, "没有用返现或红包诱导好评。"
+
+
+def _false_urgency(s: Scene):
+    claim = s.pat("urgency_claim").search(s.reply.text) if s.pat("urgency_claim") else None
+    if not claim:
+        return False, "没有“库存紧张、最后几件”一类的说法。"
+    stock = _facts._stock_value(s.ctx.product) if s.ctx.product else None
+    if stock is None:
+        return False, f"说了“{claim.group(0)}”；没有库存数据可以核对，请确保属实。"
+    n = claim.groupdict().get("n") or claim.groupdict().get("m")
+    n = int(n) if n and n.isdigit() else _CN.get(n or "", None)
+    if stock >= 50 or (n is not None and n < stock):
+        return True, f"说“{claim.group(0)}”，但库存有 {stock} 件：这是虚假紧迫。"
+    return False, f"说“{claim.group(0)}”，库存 {stock} 件，属实。"
+
+
+def _night(s: Scene):
+    if s.ctx.now is None:
+        return False, "没有提供发送时间（context 的 now），不检查。"
+    h = s.ctx.now.hour
+    if h >= 22 or h < 8:
+        return True, f"发送时间 {s.ctx.now:%H:%M} 在 22:00—8:00 之间，会打扰买家休息。"
+    return False, f"发送时间 {s.ctx.now:%H:%M}，不在夜间。"
+
+
+def _spam(s: Scene):
+    t = s.reply.text
+    marks = len(re.findall(r"[！!]", t))
+    hype = _search_all(s.pat("spam_hype"), t)
+    if marks >= 4 or len(hype) >= 2:
+        return True, f"感叹号 {marks} 个，促销字眼{_q(hype, 3) if hype else '无'}：像刷屏广告，不是关怀。"
+    return False, "语气克制，不是刷屏式营销。"
+
+
+def _mismatch(s: Scene):
+    for ask, answer, opposite in s.rubric.needs:
+        if opposite is None:
+            continue
+        need = ask.search(s.customer)
+        if need and opposite.search(s.answer) and not answer.search(s.answer):
+            return True, f"买家要“{need.group(0)}”，却推荐了“{opposite.search(s.answer).group(0)}”的商品。"
+    return False, "推荐方向与买家需求没有冲突。"
+
+
+def _wrong_facts(s: Scene):
+    if s.wrong:
+        return True, "与商品/订单信息不符：" + "；".join(s.wrong[:2]) + "。"
+    if s.ctx.product or s.ctx.order:
+        return False, "提到的信息与商品/订单一致。"
+    return False, "没有提供商品或订单信息，不核对。"
+
+
+DEDUCTIONS = {
+    "banned": _banned,
+    "rude": _simple("rude", "没有不礼貌的话。", "有不礼貌、不耐烦的话：{}。"),
+    "blame": _simple("blame", "没有推卸责任的话。", "推卸责任：{}。买家只想解决问题，不想听是谁的错。"),
+    "refuse_rights": _refuse,
+    "wrong_facts": _wrong_facts,
+    "wrong_policy": _wrong_policy,
+    "cashback": _cashback,
+    "pressure": _simple("pressure", "没有催逼施压的话。", "催逼施压：{}。"),
+    "false_urgency": _false_urgency,
+    "night": _night,
+    "arguing": _simple("arguing", "没有和买家争辩。", "和买家争辩或指责买家：{}。"),
+    "spam": _spam,
+    "mismatch": _mismatch,
+}

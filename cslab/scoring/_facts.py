@@ -1,0 +1,319 @@
+"""Context handling: the customer's intent, the facts a reply needs, and claims that contradict the data."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..errors import InputError
+
+__all__ = ["Context", "parse_context", "intents", "expected_facts", "wrong_claims", "number_equal"]
+
+MOODS = ("calm", "upset", "angry")
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_PRICE_CLAIM = re.compile(r"(?:活动价|到手价|现价|售价|原价|优惠价|价格|只要|仅需|仅要|¥|￥)\s*(?:是|为|只要|:|：)?\s*(\d+(?:\.\d+)?)")
+_PURE_COTTON = re.compile(r"纯棉|全棉|100\s*%\s*棉|棉\s*100\s*%|100\s*%\s*纯棉")
+_FIBRES = {"真丝": "丝", "桑蚕丝": "丝", "羊毛": "羊毛", "羊绒": "羊绒", "亚麻": "麻", "真皮": "皮", "羽绒": "绒"}
+_SIZE_TOKEN = re.compile(r"(?<![A-Za-z])(XXXL|XXL|XL|XS|[2-4]XL|S|M|L)(?![A-Za-z])")
+_NUM_SIZE = re.compile(r"(\d{2,3})\s*码")
+_IN_STOCK = re.compile(r"(?<![没无不缺])(?<!暂无)(有货|现货|库存充足|今天拍今天发|可以拍|能拍)")
+_NO_STOCK = re.compile(r"(?<!不会)(缺货|没货|售罄|卖完了|断货|无货)")
+_CARRIERS = ("中通", "圆通", "韵达", "申通", "极兔", "顺丰", "邮政", "EMS", "京东", "德邦", "百世")
+_TRACKING = re.compile(r"(?<![A-Za-z0-9])[A-Z]{0,4}\d{8,}(?![0-9])")
+_SHIPPED_CLAIM = re.compile(r"已(经)?发(货|出)|单号(是|为)")
+_COLOURS = re.compile(r"(雾霾蓝|藏青|燕麦|酒红|卡其|咖啡|焦糖|奶油白|米白|浅粉|浅灰|浅蓝|深蓝|军绿|草绿|鹅黄|"
+                      r"[黑白灰蓝红粉绿黄紫杏米棕银金])色?")
+_QTY = re.compile(r"(\d+)\s*件")
+_METRES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:米|m)(?![A-Za-z])")
+_BACKGROUND = re.compile(r"[：:]")
+_CN_NUM = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
+
+
+@dataclass
+class Context:
+    product: dict = field(default_factory=dict)
+    order: dict = field(default_factory=dict)
+    facts: list = field(default_factory=list)     # required facts: lists of alternatives
+    notes: list = field(default_factory=list)     # background notes (long facts), not required
+    response_seconds: float | None = None
+    customer_name: str = ""
+    mood: str | None = None
+    now: datetime | None = None
+    rating: int | None = None
+
+
+def _num(v):
+    """``v`` as a float, or None when it is not a number."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or str(v) in ("", "nan", "NaT", "<NA>", "None")
+
+
+def _plain(obj, name: str) -> dict:
+    if obj is None:
+        return {}
+    if hasattr(obj, "to_dict") and not isinstance(obj, dict):
+        obj = obj.to_dict()
+    if not isinstance(obj, dict):
+        raise InputError(f"context[\"{name}\"] 应是一个字典（例如 load_{name}s() 的一行），现在是 {type(obj).__name__}。")
+    return {str(k): v for k, v in obj.items() if not _missing(v)}
+
+
+def _time(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"context[\"now\"] 应是时间，例如 \"2026-10-30 09:00:00\"，现在是 {value!r}。") from None
+
+
+def parse_context(context) -> Context:
+    """Check ``context`` and turn it into plain data; a bad value raises :class:`InputError` in Chinese."""
+    if context is None:
+        return Context()
+    if not isinstance(context, dict):
+        raise InputError(f"context 应是字典（dict）或 None，现在是 {type(context).__name__}。")
+    ctx = Context(product=_plain(context.get("product"), "product"), order=_plain(context.get("order"), "order"))
+    facts = context.get("facts")
+    if facts is not None:
+        if isinstance(facts, str) or not isinstance(facts, (list, tuple)):
+            raise InputError("context[\"facts\"] 应是列表，例如 [\"96.90\", \"纯棉\"]；一项有几种说法时写成列表。")
+        for f in facts:
+            alts = [str(a) for a in f] if isinstance(f, (list, tuple)) else [str(f)]
+            alts = [a.strip() for a in alts if str(a).strip()]
+            if not alts:
+                continue
+            # a long sentence or a "标签：内容" line is background for the student, not a fact to quote
+            if len(alts) == 1 and (len(alts[0]) > 16 or _BACKGROUND.search(alts[0])):
+                ctx.notes.append(alts[0])
+            else:
+                ctx.facts.append(alts)
+    rs = context.get("response_seconds")
+    if rs is not None:
+        if isinstance(rs, bool) or not isinstance(rs, (int, float)) or math.isnan(rs) or rs < 0:
+            raise InputError(f"context[\"response_seconds\"] 应是不小于 0 的秒数，现在是 {rs!r}。")
+        ctx.response_seconds = float(rs)
+    name = context.get("customer_name")
+    ctx.customer_name = "" if _missing(name) else str(name).strip()
+    mood = context.get("customer_mood")
+    if mood is not None:
+        if mood not in MOODS:
+            raise InputError(f"context[\"customer_mood\"] 应是 calm（平静）、upset（着急不满）或 angry（生气），现在是 {mood!r}。")
+        ctx.mood = mood
+    ctx.now = _time(context.get("now"))
+    rating = context.get("rating")
+    if rating is None:
+        for note in ctx.notes:
+            m = re.search(r"([1-5])\s*星", note)
+            if m:
+                rating = int(m.group(1))
+    if rating is not None:
+        try:
+            ctx.rating = int(rating)
+        except (TypeError, ValueError):
+            raise InputError(f"context[\"rating\"] 应是 1–5 的星级，现在是 {rating!r}。") from None
+    return ctx
+
+
+def intents(customer: str, rubric) -> list:
+    """The keys of the question types in the customer's message, in rubric order."""
+    found = [k for k, (_, ask, _) in rubric.intents.items() if ask.search(customer)]
+    if "stock" in found:  # "37码还有货吗": the size or colour only says which item is asked about
+        found = [k for k in found if k not in ("size", "color")]
+    if "logistics" in found and "shipping" in found:
+        found = [k for k in found if k != "shipping"]
+    return found
+
+
+def number_equal(a: str, b) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 0.005
+    except (TypeError, ValueError):
+        return False
+
+
+def _fact_found(alt: str, text: str) -> bool:
+    if _NUM.fullmatch(alt):
+        return any(number_equal(n, alt) for n in _NUM.findall(text))
+    return alt.lower() in text.lower()
+
+
+def missing_facts(facts: list, text: str) -> tuple:
+    """(found, missing): each fact is a list of alternatives; found ones give the alternative used."""
+    found, missing = [], []
+    for alts in facts:
+        hit = next((a for a in alts if _fact_found(a, text)), None)
+        (found if hit else missing).append(hit or "／".join(alts))
+    return found, missing
+
+
+def _material_names(material: str) -> list:
+    names = []
+    for part in re.split(r"[\s、，,]+", material):
+        part = part.split(":")[-1].split("：")[-1]
+        name = re.sub(r"\d+(\.\d+)?\s*%", "", part).strip()
+        if name:
+            names.append(name)
+    out = []
+    for n in names:
+        out.append(n)
+        if n == "聚酯纤维":
+            out += ["聚酯", "涤纶"]
+        elif n.endswith("牛皮"):
+            out += ["牛皮", "真皮"]
+        elif "鸭绒" in n:
+            out += ["鸭绒", "羽绒"]
+        elif n == "粘纤":
+            out += ["粘胶"]
+    return out
+
+
+def _sizes(product: dict) -> list:
+    return [s.strip() for s in str(product.get("size_options", "")).split("/") if s.strip()]
+
+
+def _spec_values(order: dict) -> dict:
+    out = {}
+    for part in str(order.get("spec", "")).split(";"):
+        if ":" in part:
+            k, v = part.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def expected_facts(stage: str, found_intents: list, ctx: Context) -> list:
+    """Facts the reply should contain, from the product or order of the context (lists of alternatives)."""
+    p, o, out = ctx.product, ctx.order, []
+    if p:
+        prices = [_num(p[k]) for k in ("promo_price", "price") if k in p]
+        if "price" in found_intents and any(v is not None for v in prices):
+            out.append([f"{v:.2f}" for v in prices if v is not None])
+        if "material" in found_intents and p.get("material"):
+            out.append(_material_names(str(p["material"])))
+        if "size" in found_intents and (p.get("size_options") or p.get("size_tip")):
+            alts = _sizes(p)
+            tip = str(p.get("size_tip", ""))
+            if "小" in tip:
+                alts += ["偏小", "拍大", "大一码"]
+            elif "大" in tip:
+                alts += ["偏大", "拍小", "小一码"]
+            elif tip:
+                alts += ["标准", "正常", "平时"]
+            out.append(alts)
+        if "stock" in found_intents and _stock_value(p) is not None:
+            out.append(["有货", "有的", "现货", "库存", "可以拍", "能拍"] if _stock_value(p) > 0
+                       else ["缺货", "没货", "暂无", "售罄", "补货", "到货"])
+        if "color" in found_intents and p.get("color_options"):
+            out.append([c.strip() for c in str(p["color_options"]).split("/") if c.strip()])
+        if "origin" in found_intents and p.get("origin"):
+            origin = str(p["origin"])
+            out.append([origin, origin[:2], origin[2:]] if len(origin) >= 4 else [origin])
+    if o and stage == "confirm":
+        spec = _spec_values(o)
+        for v in spec.values():
+            out.append([v, v.rstrip("色")] if v.endswith("色") else [v])
+        if _num(o.get("quantity")) is not None:
+            n = int(_num(o["quantity"]))
+            out.append([f"{n}件", f"{n} 件", f"{_CN_NUM.get(n, n)}件", f"×{n}", f"x{n}"])
+        if o.get("city"):
+            out.append([str(o["city"])] + ([str(o["address"])[:3]] if o.get("address") else []))
+    return [[a for a in alts if a] for alts in out if any(alts)]
+
+
+def _stock_value(p: dict):
+    v = _num(p.get("stock"))
+    return None if v is None else int(v)
+
+
+def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
+    """Claims in the reply that contradict the product or order of the context (Chinese descriptions)."""
+    p, o, out = ctx.product, ctx.order, []
+    if p:
+        prices = [v for v in (_num(p.get("price")), _num(p.get("promo_price"))) if v is not None]
+        if prices:
+            for m in _PRICE_CLAIM.finditer(text):
+                if not any(number_equal(m.group(1), v) for v in prices):
+                    said = "、".join(f"{v:.2f}" for v in dict.fromkeys(prices))
+                    out.append(f"说价格是 {m.group(1)} 元，商品信息里的价格是 {said} 元")
+                    break
+        material = str(p.get("material", ""))
+        if material:
+            cotton = re.search(r"棉\s*(\d+)\s*%", material)
+            if _PURE_COTTON.search(text) and not (cotton and int(cotton.group(1)) == 100):
+                out.append(f"说是纯棉，商品材质是“{material}”")
+            for word, stem in _FIBRES.items():
+                if word in text and stem not in material:
+                    out.append(f"说是{word}，商品材质是“{material}”")
+                    break
+        tip = str(p.get("size_tip", ""))
+        if tip == "偏小一码" and "偏大" in text:
+            out.append("说尺码偏大，这款实际偏小一码")
+        elif tip == "偏大一码" and "偏小" in text:
+            out.append("说尺码偏小，这款实际偏大一码")
+        elif tip == "尺码标准" and re.search(r"偏(大|小)", text):
+            out.append("说尺码偏大或偏小，这款尺码标准")
+        sizes = _sizes(p)
+        letters = [s for s in sizes if _SIZE_TOKEN.fullmatch(s)]
+        if letters:
+            bad = [t for t in _SIZE_TOKEN.findall(text) if t not in letters and t.upper() not in letters]
+            if bad:
+                out.append(f"说到 {bad[0]} 码，这款只有 {'/'.join(sizes)}")
+        elif sizes and all(s.isdigit() for s in sizes):
+            bad = [n for n in _NUM_SIZE.findall(text) if n not in sizes]
+            if bad:
+                out.append(f"说到 {bad[0]} 码，这款只有 {'/'.join(sizes)}")
+        else:
+            metres = [float(m) for m in re.findall(r"(\d+(?:\.\d+)?)\s*m", " ".join(sizes))]
+            if metres:
+                bad = [n for n in _METRES.findall(text) if not any(number_equal(n, v) for v in metres)]
+                if bad:
+                    out.append(f"说到 {bad[0]} 米，这款只有 {'/'.join(sizes)}")
+        stock = _stock_value(p)
+        if stock is not None:
+            if stock == 0 and _IN_STOCK.search(text):
+                out.append(f"说“{_IN_STOCK.search(text).group(0)}”，这款库存是 0")
+            elif stock > 0 and _NO_STOCK.search(text):
+                out.append(f"说“{_NO_STOCK.search(text).group(0)}”，这款库存有 {stock} 件")
+    if o:
+        carrier = str(o.get("carrier", ""))
+        tracking = str(o.get("tracking_no", ""))
+        shipped = bool(carrier or tracking) and str(o.get("status", "")) not in ("待付款", "已付款", "已关闭")
+        named = [c for c in _CARRIERS if c in text]
+        if carrier and named and carrier not in named:
+            out.append(f"说是{named[0]}，订单的快递是{carrier}")
+        numbers = [n for n in _TRACKING.findall(text) if n != str(o.get("order_id", ""))]
+        if tracking and numbers and tracking not in numbers:
+            out.append(f"单号 {numbers[0]} 与订单的运单号 {tracking} 不一致")
+        if not shipped and str(o.get("status", "")) in ("待付款", "已付款") and _SHIPPED_CLAIM.search(text):
+            out.append(f"说已经发货，订单状态是“{o['status']}”")
+        if stage == "confirm":
+            spec = _spec_values(o)
+            colour = spec.get("颜色", "")
+            if colour:
+                said = [m.group(0) for m in _COLOURS.finditer(text)]
+                if said and not any(s.rstrip("色") in colour or colour.rstrip("色") in s for s in said):
+                    out.append(f"说是{said[0]}，订单是{colour}")
+            size = spec.get("尺码", "")
+            if size and _SIZE_TOKEN.fullmatch(size):
+                bad = [t for t in _SIZE_TOKEN.findall(text) if t.upper() != size.upper()]
+                if bad:
+                    out.append(f"说是 {bad[0]} 码，订单是 {size} 码")
+            qty = _num(o.get("quantity"))
+            if qty is not None:
+                bad = [q for q in _QTY.findall(text) if int(q) != int(qty)]
+                if bad:
+                    out.append(f"说是 {bad[0]} 件，订单是 {int(qty)} 件")
+    return out
