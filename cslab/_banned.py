@@ -15,6 +15,12 @@ from pathlib import Path
 from .datasets import data_dir, read_yaml
 from .errors import DataError
 
+try:  # the regex parser, to find the characters a pattern cannot match without (see _gate)
+    from re import _constants as _sre, _parser as _sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
 RULES_FILE = "banned_words.yaml"
 
 # Full-width digits, letters and a few symbols are matched as their half-width forms; the view
@@ -48,6 +54,7 @@ class Rule:
     except_after: tuple = ()
     note: str = ""
     _finders: tuple = field(default=(), repr=False, compare=False)
+    _gates: tuple = field(default=(), repr=False, compare=False)
     _except_res: tuple = field(default=(), repr=False, compare=False)
     _before_res: tuple = field(default=(), repr=False, compare=False)
     _after_res: tuple = field(default=(), repr=False, compare=False)
@@ -127,6 +134,62 @@ def _compile(pattern: str, what: str) -> re.Pattern:
         raise DataError(f"{what} 的正则表达式 {pattern!r} 写错了（{exc}）：请检查括号和转义。") from None
 
 
+# --------------------------------------------------------------------------- speed: gates
+# find() runs every pattern over the text; most patterns cannot match most texts. A pattern's
+# gate is a set of characters such that every match contains at least one of them (“瘦” for
+# “显瘦10斤”, {“天”, “群”, …} for an alternation): when the text has none of them the pattern is
+# skipped. Only uncased characters are used (a gate never has to reason about IGNORECASE), and a
+# pattern whose gate cannot be worked out is always run, so gates change speed, never results.
+_GATE_RANGE = 64  # a character class wider than this gives no gate
+
+
+def _uncased(chars) -> bool:
+    return all(c.lower() == c == c.upper() and c.casefold() == c for c in chars)
+
+
+def _gate_seq(items):
+    best = None
+    for op, av in items:
+        need = _gate_item(op, av)
+        if need is not None and (best is None or len(need) < len(best)):
+            best = need
+    return best
+
+
+def _gate_item(op, av):
+    if op is _sre.LITERAL:
+        c = chr(av)
+        return frozenset(c) if _uncased(c) else None
+    if op is _sre.IN:
+        chars = set()
+        for o, a in av:
+            if o is _sre.LITERAL:
+                chars.add(chr(a))
+            elif o is _sre.RANGE and a[1] - a[0] <= _GATE_RANGE:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            else:  # NEGATE, CATEGORY (\d, \s), wide ranges
+                return None
+        return frozenset(chars) if chars and _uncased(chars) else None
+    if op is _sre.BRANCH:
+        needs = [_gate_seq(branch) for branch in av[1]]
+        return None if any(n is None for n in needs) else frozenset().union(*needs)
+    if op is _sre.SUBPATTERN:
+        return _gate_seq(av[-1])
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) or op is getattr(_sre, "POSSESSIVE_REPEAT", None):
+        return _gate_seq(av[2]) if av[0] >= 1 else None
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _gate_seq(av)
+    return None  # ANY, NOT_LITERAL, AT, lookarounds, group references: no gate
+
+
+def _gate(rx: re.Pattern):
+    """Characters of which every match of ``rx`` contains at least one, or None (always run ``rx``)."""
+    try:
+        return _gate_seq(_sre_parse.parse(rx.pattern, rx.flags))
+    except Exception:  # noqa: BLE001 - a private parser API: without a gate the pattern simply always runs
+        return None
+
+
 def _rule(item, n: int, name: str) -> Rule:
     where = f"{name} 第 {n} 条规则"
     if not isinstance(item, dict):
@@ -160,7 +223,7 @@ def _rule(item, n: int, name: str) -> Rule:
         category=item["category"].strip(), basis=item["basis"].strip(), suggestion=str(suggestion),
         words=words, patterns=patterns, exceptions=exceptions, except_before=before,
         except_after=after, note=str(item.get("note") or "").strip(),
-        _finders=tuple(finders), _except_res=except_res,
+        _finders=tuple(finders), _gates=tuple(_gate(f) for f in finders), _except_res=except_res,
         _before_res=tuple(_compile(p, where) for p in before),
         _after_res=tuple(_compile(p, where) for p in after),
     )
@@ -232,11 +295,14 @@ def _allow_res(allow: tuple) -> tuple:
 def find(text: str, rules: Rules) -> list:
     """All non-overlapping hits in ``text`` (leftmost first, the longest at a position wins)."""
     view = fold(text)
+    chars = set(view)
     allow_res = _allow_res(rules.allow)
     hits = []
     for order, rule in enumerate(rules.rules):
         templated = "\\g<" in rule.suggestion
-        for rx in rule._finders:
+        for rx, gate in zip(rule._finders, rule._gates):
+            if gate is not None and gate.isdisjoint(chars):
+                continue  # the text has none of the characters every match needs
             for m in rx.finditer(view):
                 start, end = m.span()
                 if start == end or _excepted(rule, view, start, end, allow_res):

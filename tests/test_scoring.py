@@ -11,6 +11,7 @@ from cslab import datasets, scoring
 from cslab.errors import DataError, InputError
 
 VALIDATION = Path(__file__).parent / "data" / "reply_validation.yaml"
+BLIND = Path(__file__).parent / "data" / "reply_blind.yaml"
 ITEMS = yaml.safe_load(VALIDATION.read_text(encoding="utf-8"))["items"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -48,6 +49,28 @@ def test_agreement_with_teacher_labels(scored):
     agreement = 1 - len(wrong) / len(scored)
     print(f"agreement {agreement:.1%} over {len(scored)} replies")
     assert agreement >= 0.90
+
+
+def test_agreement_on_the_regression_set():
+    """At least 90 % agreement on tests/data/reply_blind.yaml (96 replies, 8 per stage, 4 good + 4 poor).
+
+    The set was written by a teacher independently of the scorer, as a BLIND test: the first run agreed
+    82.3 % (79/96). The scorer was then improved with general rules (repetition stuffing, refusals of
+    the 7-day return, wrong confirmation facts, budgets, deflection, mid-conversation replies …) while
+    looking at its disagreements, so it is NO LONGER BLIND: it is a regression set now, and a new
+    blind set is needed to measure agreement honestly.
+    """
+    items = yaml.safe_load(BLIND.read_text(encoding="utf-8"))["items"]
+    assert len(items) == 96
+    for stage in scoring.STAGES:
+        assert sum(i["stage"] == stage for i in items) == 8, stage
+    wrong = []
+    for i in items:
+        s = _score(i)
+        if s.passed != (i["label"] == "good"):
+            wrong.append(i["id"])
+            print(f"DISAGREE {i['id']} label={i['label']} total={s.total} flags={s.flags}: {s.summary}")
+    assert 1 - len(wrong) / len(items) >= 0.90, wrong
 
 
 @pytest.mark.parametrize("kind,flag", [("stuffed", "stuffing"), ("copied", "copying")])
@@ -324,3 +347,73 @@ def test_broken_rubric_file_raises_data_error(tmp_path):
     assert "rubric.yaml" in str(exc.value) and "nothing" in str(exc.value)
     with pytest.raises(DataError):
         scoring.load_rubric(tmp_path / "missing.yaml")
+
+
+# ------------------------------------------------------------------ general rules added after the blind set
+def test_adjacent_repetition_is_stuffing_but_one_reduplication_is_not():
+    stuffed = scoring.score_reply("greet", "在吗", "您好欢迎光临欢迎光临，在的在的，请问有什么可以帮您帮您的吗")
+    assert "stuffing" in stuffed.flags and stuffed.total <= 30
+    twice = scoring.score_reply("review_reply", "还不错", "谢谢亲的认可，欢迎下次再来哦。谢谢亲的认可，欢迎下次再来哦。")
+    assert "stuffing" in twice.flags
+    fine = scoring.score_reply("greet", "有人吗", "有的有的～亲，我是客服小美，很高兴为您服务，您看中哪款了呀？")
+    assert "stuffing" not in fine.flags and fine.passed
+
+
+@pytest.mark.parametrize("reply", [
+    "亲，没有质量问题是不退不换的哦。",
+    "亲，只有质量问题才能退哦。",
+    "亲，打折商品一经售出概不退换。",
+    "亲，拆封了就不能退了哦。",
+])
+def test_refusals_of_the_seven_day_return(reply):
+    s = scoring.score_reply("refund", "收到了不太喜欢，能退吗？没穿过", reply)
+    assert "refuse_rights" in s.flags and not s.passed
+
+
+def test_a_negated_exclusion_is_not_an_exclusion():
+    s = scoring.score_reply("refund", "吊牌还在，没穿过，能退吗", "亲，不好意思，这款不支持退货哦。")
+    assert "refuse_rights" in s.flags
+
+
+def test_a_denied_or_compared_claim_is_not_a_wrong_fact():
+    ctx = {"product": {"material": "天丝60% 棉40%"}}
+    s = scoring.score_reply("answer", "是纯棉的吗", "亲，面料不是纯棉的哦，是天丝60%+棉40%，比纯棉更滑更凉，您放心～", ctx)
+    assert "wrong_facts" not in s.flags and s.passed
+    wrong = scoring.score_reply("answer", "是纯棉的吗", "亲，是纯棉的哦，穿着很舒服～", ctx)
+    assert "wrong_facts" in wrong.flags
+
+
+def test_confirmation_against_the_order_spec_or_facts():
+    order = {"order_id": "D1", "status": "已付款", "quantity": 1, "city": "蚌埠", "spec": "颜色:浅蓝;尺码:L"}
+    bad = scoring.score_reply("confirm", "帮我看下对不对", "亲，您拍的是白色M码1件，寄到蚌埠，请核对一下哦～", {"order": order})
+    good = scoring.score_reply("confirm", "帮我看下对不对", "亲，您拍的是浅蓝色L码1件，寄到蚌埠，请核对一下哦～", {"order": order})
+    facts = scoring.score_reply("confirm", "帮我看下对不对", "亲，您拍的是白色M码，地址安徽蚌埠，请核对～",
+                                {"facts": ["浅蓝", "L", "安徽蚌埠"]})
+    suggestion = scoring.score_reply("confirm", "帮我看下对不对",
+                                     "亲，您拍的是浅蓝色L码1件，寄到蚌埠；平时穿L喜欢宽松的话现在改XL也来得及，请核对一下～",
+                                     {"order": order})
+    assert "wrong_facts" in bad.flags and "wrong_facts" in facts.flags
+    assert "wrong_facts" not in good.flags and good.passed and "wrong_facts" not in suggestion.flags
+
+
+def test_a_recommendation_over_the_stated_budget():
+    over = scoring.score_reply("recommend", "想要件羽绒服，预算500以内",
+                               "亲，推荐这款加厚羽绒服，白鹅绒很保暖，现在663.9元，喜欢可以直接拍～")
+    within = scoring.score_reply("recommend", "想要件羽绒服，预算500以内",
+                                 "亲，推荐这款加厚羽绒服，白鸭绒很保暖，现在459元，在您预算内，喜欢可以直接拍～")
+    assert "mismatch" in over.flags and not over.passed
+    assert "mismatch" not in within.flags and within.passed
+
+
+def test_sending_the_buyer_to_the_product_page_does_not_answer():
+    s = scoring.score_reply("answer", "我160 100斤穿什么码", "亲，尺码详情页有的哦，您看下尺码表呢～")
+    assert not s.passed and "no_answer" in s.flags
+    ok = scoring.score_reply("answer", "我160 100斤穿什么码", "亲，您160cm、100斤建议拍S码，详情页也有尺码表可以参考哦～")
+    assert ok.passed
+
+
+def test_mid_conversation_replies_need_no_opt_out():
+    s = scoring.score_reply("care", "收到了 挺好的", "太好了亲～合适就好！后面穿着有任何问题都可以来找我。")
+    assert "opt_out" not in [c.key for c in s.checkpoints] and s.passed
+    proactive = scoring.score_reply("care", "", "亲，您买的毛衣建议冷水手洗、平放晾干哦～")
+    assert "opt_out" in [c.key for c in proactive.checkpoints]

@@ -1,12 +1,20 @@
 """Tests of cslab.zhtext: normalisation, 表情, segmentation, banned words in context.
 
-The labelled set ``tests/data/banned_traps.yaml`` (425 sentences, 237 of them traps that must not
-be flagged) is checked for recall >= 95 % and false flags <= 5 %. Honest note on what those
-figures mean: the set was written by the rule authors. Before each of four rounds of rule fixes,
-40 new sentences were written and labelled blind; on those, before the fixes, recall was 53 %,
-80 %, 29 % and 44 % and false flags 0 %, 10 %, 0 % and 0 %. So the rules rarely flag a clean
-sentence, but a reworded claim (“痘痘都没了”) can slip through: the rewrite exercise shows what
-was flagged, it does not certify a text as compliant.
+Two labelled sets, each checked for recall >= 95 % and false flags <= 5 %:
+
+* ``tests/data/banned_traps.yaml`` (516 sentences, 281 of them traps that must not be flagged),
+  written by the rule authors;
+* ``tests/data/banned_blind.yaml`` (120 items, 60 clean), written independently by a compliance
+  expert without reading the rules. A hit is a match overlapping the expected phrase.
+
+Honest note on what those figures mean: both sets have now been used to write the rules. On
+first contact, before the rules were fixed, they scored much lower: four author-written blind
+rounds of 40 sentences gave recall 53 %, 80 %, 29 % and 44 % (false flags 0 %, 10 %, 0 %, 0 %);
+the expert's blind set gave recall 36/71 = 50.7 % with 5/60 = 8.3 % false flags; after the
+rules were rewritten as families of wording, a fifth author-written round (52 phrases, 44 clean
+sentences) gave 33/52 = 63.5 % with 0 false flags. So the rules rarely flag a clean sentence, but
+a reworded claim (“痘痘都没了”, “一滴水都渗不进来”) can still slip through: the rewrite exercise
+shows what was flagged, it does not certify a text as compliant.
 """
 
 import subprocess
@@ -21,11 +29,16 @@ from cslab import zhtext
 from cslab.errors import DataError, InputError
 
 TRAPS = Path(__file__).parent / "data" / "banned_traps.yaml"
+BLIND = Path(__file__).parent / "data" / "banned_blind.yaml"
 CATEGORIES = {"绝对化用语", "虚假承诺", "权威背书", "医疗功效", "虚假数据", "虚假紧迫", "平台违规"}
 
 
 def _cases():
     return yaml.safe_load(TRAPS.read_text(encoding="utf-8"))["cases"]
+
+
+def _blind_items():
+    return yaml.safe_load(BLIND.read_text(encoding="utf-8"))["items"]
 
 
 def _covering(matches, text, word):
@@ -75,10 +88,53 @@ def test_recall_and_false_flags_on_the_trap_set():
     assert false_rate <= 0.05, "\n".join(false_flags)
 
 
+def test_blind_set_is_the_experts_set():
+    """The compliance expert's blind set is intact: 120 items, 60 clean, 71 phrases, each found in its text."""
+    items = _blind_items()
+    assert len(items) == 120
+    assert sum(1 for i in items if not i["expect"]) == 60
+    assert sum(len(i["expect"]) for i in items) == 71
+    for item in items:
+        for word in item["expect"]:
+            assert str(word) in item["text"], (word, item["text"])
+
+
+def test_recall_and_false_flags_on_the_experts_blind_set():
+    """Regression on the expert's set: recall >= 95 % (a match overlapping the phrase), false flags <= 5 %.
+
+    First run, before the rules were extended: recall 36/71 = 50.7 %, false flags 5/60 = 8.3 %.
+    """
+    total = found = clean = 0
+    misses, false_flags = [], []
+    for item in _blind_items():
+        text, expect = item["text"], [str(w) for w in item["expect"]]
+        matches = zhtext.find_banned(text)
+        if not expect:
+            clean += 1
+            if matches:
+                false_flags.append(f"  误报 {[(m.word, m.category) for m in matches]}：{text}")
+            continue
+        for word in expect:
+            total += 1
+            if _covering(matches, text, word):
+                found += 1
+            else:
+                misses.append(f"  漏报 {word!r}（{item.get('category', '')}）：{text}")
+    recall, false_rate = found / total, len(false_flags) / clean
+    print(f"\n专家盲测集：{total} 处该报、{clean} 句不该报；查全率 {found}/{total} = {recall:.1%}；"
+          f"误报 {len(false_flags)}/{clean} = {false_rate:.1%}")
+    print("\n".join(misses + false_flags))
+    assert recall >= 0.95, "\n".join(misses)
+    assert false_rate <= 0.05, "\n".join(false_flags)
+
+
 @pytest.mark.parametrize("text", [
     "最近", "最新到货", "第一次", "第一时间", "第一天", "最迟明天发", "最晚周五", "最快明天到",
     "您最好先量一下", "最好是手洗", "首页", "首单", "顶部", "最后一步", "100%棉", "棉100%",
     "第1件", "第二件半价", "第一单", "唯一的订单号", "最大号", "最小码", "最低温度", "线上专供款",
+    "详情页最下方", "首页最上方", "最左边那张图", "最右侧", "最前面", "最后面", "永久住址", "永久关闭推送",
+    "永久删除地址", "永久退出登录", "嘉兴国家级经济技术开发区", "苏州国家级高新区", "国家级农业示范区",
+    "灯装在天花板上", "请不要加陌生人VX", "不能保证绝对不掉色", "您瘦了5斤的话选M码", "内增高5cm",
 ])
 def test_context_words_are_not_flagged(text):
     """The brief's context cases: facts, times and advice that merely look like banned words."""
@@ -102,6 +158,34 @@ def test_context_words_are_not_flagged(text):
     ("永久保修", "永久", "虚假承诺"),
     ("万能清洁剂", "万能", "虚假承诺"),
     ("仅此一天", "仅此一天", "虚假紧迫"),
+    # families of reworded claims
+    ("品质无人能及", "无人能及", "绝对化用语"),
+    ("全网最好的，没有之一", "没有之一", "绝对化用语"),
+    ("国产运动鞋天花板", "天花板", "绝对化用语"),
+    ("做工吊打同行", "吊打同行", "绝对化用语"),
+    ("堪称世界之最", "世界之最", "绝对化用语"),
+    ("保证绝不掉色", "绝不掉色", "虚假承诺"),
+    ("根本穿不坏", "穿不坏", "虚假承诺"),
+    ("万向轮永不损坏", "永不损坏", "虚假承诺"),
+    ("保证用一辈子", "用一辈子", "虚假承诺"),
+    ("穿上立刻显瘦10斤", "显瘦10斤", "虚假承诺"),
+    ("国家领导人家里都在用", "国家领导人", "权威背书"),
+    ("消费者协会推荐品牌", "消费者协会推荐", "权威背书"),
+    ("通过国家权威机构认证", "国家权威机构认证", "权威背书"),
+    ("有抗过敏功效", "抗过敏", "医疗功效"),
+    ("还能调理宫寒", "调理宫寒", "医疗功效"),
+    ("97.6%的用户表示细纹减少", "97.6%的用户", "虚假数据"),
+    ("9成以上的顾客", "9成以上的顾客", "虚假数据"),
+    ("月销10万+", "月销10万+", "虚假数据"),
+    ("排汗速度提升5倍", "提升5倍", "虚假数据"),
+    ("错过就没机会了", "错过就没机会了", "虚假紧迫"),
+    ("以后再也不会这么便宜了", "以后再也不会这么便宜了", "虚假紧迫"),
+    ("今天不买明天就没了", "今天不买明天就没了", "虚假紧迫"),
+    ("万人疯抢", "万人疯抢", "虚假紧迫"),
+    ("我们有个VX福利群", "VX", "平台违规"),
+    ("扫码进群返现5元", "扫码进群返现5元", "平台违规"),
+    ("退款不用走平台了", "不用走平台", "平台违规"),
+    ("您加一下我QQ", "加一下我QQ", "平台违规"),
 ])
 def test_required_violations_are_flagged(text, word, category):
     """The brief's must-flag examples, with the exact word and category."""
@@ -300,6 +384,23 @@ def test_mixed_scripts():
     found = [m.word for m in zhtext.find_banned(text)]
     assert "Top 1" in found
     assert zhtext.find_banned(zhtext.clean(text)) == []
+
+
+def test_gates_change_speed_not_results():
+    """Skipping a pattern whose required characters are absent gives exactly the ungated hits."""
+    import dataclasses
+
+    from cslab import _banned
+
+    rules = zhtext.load_rules()
+    assert sum(g is not None for r in rules.rules for g in r._gates) > 0.9 * sum(len(r._gates) for r in rules.rules)
+    ungated = dataclasses.replace(rules, rules=tuple(
+        dataclasses.replace(r, _gates=(None,) * len(r._finders)) for r in rules.rules))
+    texts = [c["text"] for c in _cases()] + [i["text"] for i in _blind_items()]
+    texts.append("".join(texts))
+    for text in texts:
+        key = [(h.start, h.end, h.rule.category, h.suggestion) for h in _banned.find(text, rules)]
+        assert key == [(h.start, h.end, h.rule.category, h.suggestion) for h in _banned.find(text, ungated)], text
 
 
 def test_long_text_is_fast():

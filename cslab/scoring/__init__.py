@@ -20,8 +20,14 @@ why it passed or failed (quoting the words found) and what would fix it.
 * The stages (:data:`STAGES`), their checkpoints, weights and word lists live in
   ``data/rubric.yaml``, written for this course and documented in Chinese for teachers.
 * Positive checkpoints depend on the stage: e.g. 疑问解答 checks that the *question's intent*
-  (尺码/价格/材质/发货/物流/退换/优惠/库存 …, detected in the customer's message) is answered,
-  with the right facts when ``context`` has the product or order; 投诉处理 checks apology,
+  (尺码/价格/材质/发货/物流/退换/优惠/库存 …, detected in the customer's message) is answered
+  with *concrete evidence* for its type (a size → S/M/L/XL, a 数字码 or a measurement; a price →
+  a number with 元; a time → a date, day count or hour; a material → a fibre or a %; stock →
+  有货/现货/缺货/a count), with the right facts when ``context`` has the product or order. Clauses
+  that only send the buyer elsewhere (“详情页有的，您看下尺码表”“以页面为准”) are dropped
+  before this check; asking for height/weight counts only when the buyer has not given them.
+  A reply in mid-conversation needs no greeting, and 可以退订 applies only to messages the shop
+  sends first (an empty customer message). 投诉处理 checks apology,
   empathy, ownership, a concrete remedy and a time commitment. Conditional checkpoints appear
   only when they apply (安抚情绪 when the customer is upset, 响应时间 when
   ``response_seconds`` is given, 信息准确 when there are facts to check); the weights of the
@@ -29,10 +35,21 @@ why it passed or failed (quoting the words found) and what would fix it.
 * Deductions (negative weights): banned advertising words (:func:`cslab.zhtext.find_banned`,
   context-aware), rudeness, blame-shifting (“这是快递的问题，不关我们的事”), refusing the legal
   7-day no-reason return (《消费者权益保护法》第二十五条; not when the reply or message names a
-  legal exclusion such as 定制 or 鲜活易腐), wrong facts against the product/order, wrong policy
+  legal exclusion such as 定制 or 鲜活易腐 — an exclusion word that is negated, “没穿过”, or a
+  try-on, “试穿过”, does not count; the refusals recognised include 不退不换、概不退换、一经售出、
+  没有质量问题不退、只有质量问题才能退、特价/打折…不退、拆封不退), wrong facts against the
+  product/order (a claim denied or compared — “不是纯棉的”“比纯棉更滑” — is not a claim; a
+  confirmation is checked against the order's ``spec`` or, without one, against the colour and
+  size among the ``facts``, skipping clauses that suggest a change such as “改XL也来得及”), wrong policy
   (a “15天无理由”, a refund later than 7 days after the goods come back, the buyer paying
   return postage for a quality fault), 好评返现, pressure, false urgency (“只剩最后2件” when
-  stock says otherwise), and per stage: 夜间催付, 评价里争辩, 刷屏营销, 推荐与需求相反.
+  stock says otherwise), and per stage: 夜间催付, 评价里争辩, 刷屏营销, 推荐与需求相反 (including
+  every quoted price above a budget the buyer stated — “预算500以内” — without a word about it).
+* Other stage rules: 催付 also accepts help with the buyer's reason for not paying (payment
+  method, size doubt) as the reason to pay; 评价回复 ignores clauses copied from a negative
+  review, so repeating the complaint back is not a response, and a short positive review may
+  be answered briefly when the reply names the product or the relationship (老顾客、回购);
+  礼貌告别 accepts a response to the buyer's thanks (不客气、能帮到您就好).
 * ``total`` = the sum of points, kept within 0–100, then capped; ``passed`` = ``total >= 60``.
 * Red lines (``red_lines`` in the rubric: banned words, rudeness, blame-shifting, refusing legal
   rights, wrong facts or policy, 好评返现, false urgency, night-time reminders, arguing with a
@@ -43,10 +60,14 @@ Anti-gaming caps (each is a row of the table, so the student sees why):
 
 * **Keyword stuffing** → flag ``"stuffing"``, total ≤ 30. A reply is stuffed when any of these
   holds (thresholds in ``rubric.yaml`` → ``anti_gaming``): a rubric word of two or more
-  characters occurs 3 times or more (in a reply of 80+ characters only if those occurrences make
-  up 15 % of it); a 2–4 character piece repeats back to back 3 times (您好您好您好) or one 汉字
-  4 times (亲亲亲亲); another segmented word (rjieba) occurs 3 times and makes up a quarter of
-  the reply; the same clause occurs 3 times; 6 or more clauses of which 75 % are fragments of
+  characters occurs 3 times or more (in a reply of 40+ characters only if those occurrences make
+  up 20 % of it); a 2–4 character piece repeats back to back 3 times (您好您好您好) or one 汉字
+  4 times (亲亲亲亲); *adjacent doubling*: 3 or more places where a piece of 2–6 汉字 is said
+  twice in a row or one 汉字 3 times (欢迎光临欢迎光临…在的在的…帮您帮您…亲亲亲), or 2 such places
+  making up 20 % of the reply (a single “有的有的” or “好的好的” is natural speech and passes);
+  *repeated material*: half of the reply consists of 4-character runs already said earlier in
+  it (the same sentence twice); another segmented word (rjieba) occurs 3 times and makes up a
+  quarter of the reply; the same clause occurs 3 times; 6 or more clauses of which 75 % are fragments of
   at most 4 characters (keywords listed with punctuation, no sentence structure); or 85 % of
   the reply is rubric words, with topic keywords from 3 or more topics (尺码、价格、物流 …).
 * **Copying** → flag ``"copying"``, total ≤ 30. Every run of 3 or more letters/digits/汉字 that
@@ -57,9 +78,26 @@ Anti-gaming caps (each is a row of the table, so the student sees why):
 * **Polite words without an answer**: each stage has *core* checkpoints (疑问解答: the intent is
   answered; 物流查询: tracking facts; 投诉处理: a remedy …); when all of them score 0 the total is
   capped at 45 (flag ``"no_answer"``), however polite the reply.
-* A reply mainly in English → flag ``"not_chinese"``, total ≤ 20; a reply over twice the
-  stage's length limit → flag ``"too_long"``, total ≤ 50; an empty (or emoticon-only) reply →
-  total 0, flag ``"empty"``.
+* A reply mainly in English → flag ``"not_chinese"``, total ≤ 20; a reply over 1.4 times the
+  stage's length limit (210 characters for most stages: rambling) → flag ``"too_long"``,
+  total ≤ 50; an empty (or emoticon-only) reply → total 0, flag ``"empty"``.
+
+How well it agrees with teachers, and its limits
+-------------------------------------------------
+* ``tests/data/reply_validation.yaml`` (268 labelled replies; the scorer was tuned on it):
+  100 % agreement. 48 of them (``fresh-*``) were written before the last round of changes and
+  first run after it: 48/48 (the previous scorer: 47/48), so that set was not a hard test.
+* ``tests/data/reply_blind.yaml`` (96 replies by an independent teacher): 82.3 % (79/96) on
+  the first, blind run; 100 % after the general fixes above — but those fixes were made while
+  looking at its disagreements, so it is now a regression set, not a blind measurement. Expect
+  lower agreement (roughly the blind 80–90 %) on new replies written by someone else.
+* It matches words and patterns, it does not understand: a paraphrase outside the word lists
+  (a remedy, an apology, a refusal worded in a new way) is missed; facts are checked only for
+  price, material, size, stock, carrier, tracking number and the colour/size/quantity of an
+  order; a budget is checked only against prices written in the reply; repetition further
+  apart than adjacent doubling or repeated 4-character runs (a synonym-stuffed reply) is not
+  caught; and a teacher's ``facts`` written as a sentence are matched loosely (every number
+  and 80 % of their 汉字).
 
 Scoring is deterministic and pure (no randomness, no files written); the rubric file is read
 once per process. A call takes about a millisecond once the segmenter is loaded.
@@ -192,8 +230,8 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     question = rubric.patterns["question"]
     answer = _text.without_echoes(text.text, mask, question)
     upset = ctx.mood in ("upset", "angry") if ctx.mood else bool(rubric.patterns["upset"].search(customer))
-    excl = rubric.lexicons["legit_exclusion"]
-    found_excl = excl.find(text.text) or excl.find(customer) or [w for n in ctx.notes for w in excl.find(n)]
+    found_excl = (_exclusions(text.text, rubric) or _exclusions(customer, rubric)
+                  or [w for n in ctx.notes for w in _exclusions(n, rubric)])
     scene = _checks.Scene(key, rubric, sdef, text, answer, customer, ctx, _facts.intents(customer, rubric),
                           upset, found_excl[0] if found_excl else "",
                           _facts.wrong_claims(key, text.text, ctx, rubric))
@@ -208,7 +246,8 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     progress = bool(rubric.patterns.get("refund_progress") and rubric.patterns["refund_progress"].search(customer))
     results = []
     for c in defs:
-        if (c.na_if_exclusion and scene.exclusion) or (c.na_if_progress and progress):
+        if (c.na_if_exclusion and scene.exclusion) or (c.na_if_progress and progress) or \
+                (c.na_if_reply and customer.strip()):
             continue
         res = _response_time(scene) if c.check == "response_time" else _checks.POSITIVE[c.check](scene, c)
         if res is not None:
@@ -239,8 +278,10 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     chinese = next((r for r in rows if r.key == "chinese"), None)
     if chinese is not None and chinese.points == 0:
         cap_rows["not_chinese"] = (True, "回复主要不是中文。")
-    if text.chars > 2 * sdef.max_chars:
-        cap_rows["too_long"] = (True, f"共 {text.chars} 个字，超过本环节上限 {sdef.max_chars} 字的 2 倍。")
+    factor = float(anti.get("too_long_factor", 2))
+    if text.chars > factor * sdef.max_chars:
+        cap_rows["too_long"] = (True, f"共 {text.chars} 个字，超过本环节上限 {sdef.max_chars} 字的 {factor:g} 倍"
+                                      f"（{int(factor * sdef.max_chars)} 字），像长篇大论。")
     core = [r for r in rows if r.key in sdef.core]
     if core and all(r.points == 0 for r in core):
         cap_rows["no_answer"] = (True, "本环节的核心检查点（" + "、".join(f"“{r.name}”" for r in core) + "）都没有做到。")
@@ -262,6 +303,15 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     issue_names = {k: d["issue"] for k, d in rubric.deductions.items()}
     summary = _summary(int(total), passed, rows, caps, issue_names)
     return ReplyScore(key, int(total), passed, tuple(rows), summary, tuple(flags))
+
+
+def _exclusions(text: str, rubric) -> list:
+    """Legal exclusions from 7-day returns named in ``text``, unless negated (“没穿过”) or a try-on (“试穿过”)."""
+    excl, neg = rubric.lexicons["legit_exclusion"], rubric.patterns.get("exclusion_negators")
+    if excl.regex is None:
+        return []
+    return [m.group(0) for m in excl.regex.finditer(text)
+            if m.group(0) and not (neg is not None and neg.search(text[max(0, m.start() - 3):m.start()]))]
 
 
 def _rubric_check(key, name, check, weight, dimension):

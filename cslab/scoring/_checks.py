@@ -77,9 +77,12 @@ def _intent(s: Scene, c):
             return 1.0, f"买家的问题不属于常见类型；回复给出了具体答复（“{hit.group(0)}”）。", None
         return 0.0, "回复里没有具体内容，只有客套话。", "给出具体的答复：事实、数字、办法。"
     done, todo = [], []
+    answer, deflected = _without_deflection(s)
     for k in s.intents:
         name, _, ans = r.intents[k]
-        m = ans.search(s.answer)
+        m = ans.search(answer)
+        if not m and k in r.clarify and not r.clarify[k][1].search(s.customer):
+            m = r.clarify[k][0].search(answer)   # asks for what it needs to answer
         (done if m else todo).append((name, m.group(0) if m else ""))
     frac = len(done) / len(s.intents)
     asked = "、".join(n for n, _ in done + todo)
@@ -88,7 +91,22 @@ def _intent(s: Scene, c):
     miss = "、".join(n for n, _ in todo)
     if done:
         return frac, f"买家问的是{asked}；回答了{'、'.join(n for n, _ in done)}，没有回答{miss}。", f"把{miss}也答上。"
+    if deflected:
+        return 0.0, f"买家问的是{asked}，回复只让买家自己去看（{_q(deflected, 2)}），没有给出答案。", \
+            "直接告诉买家答案（具体的尺码、价格、时间、材质……），不要让买家自己去查详情页。"
     return 0.0, f"买家问的是{asked}，回复没有回答。", None
+
+
+def _without_deflection(s: Scene):
+    """The answer without clauses that only send the buyer to the product page (“以页面为准”), and those clauses."""
+    pat = s.pat("deflect")
+    if pat is None or not pat.search(s.answer):
+        return s.answer, []
+    kept, gone = [], []
+    for start, end in _text.clauses(s.answer):
+        clause = s.answer[start:end]
+        (gone if pat.search(clause) else kept).append(clause)
+    return "，".join(kept), gone
 
 
 def _facts_check(s: Scene, c):
@@ -160,7 +178,13 @@ def _need_link(s: Scene, c):
             return 0.5, "买家没说具体需求，回复只泛泛地说“适合”。", "问问买家的场合、身材或预算，再说明为什么适合。"
         return 0.0, "买家没说具体需求，回复也没有了解需求。", "先问问买家的场合、身材或预算。"
     asked = [n[0].search(s.customer).group(0) for n in needs]
-    met = [(a, n[1].search(s.answer)) for a, n in zip(asked, needs)]
+    # a price above the customer's budget does not meet the budget need
+    bm = _budget_match(s) if over_budget(s) else None
+    met = []
+    for a, n in zip(asked, needs):
+        am = n[0].search(s.customer)
+        budget_need = bm is not None and am.start() < bm.end() + 4 and bm.start() < am.end() + 4
+        met.append((a, None if budget_need else n[1].search(s.answer)))
     ok = [(a, m.group(0)) for a, m in met if m]
     miss = [a for a, m in met if not m]
     frac = len(ok) / len(needs)
@@ -171,12 +195,18 @@ def _need_link(s: Scene, c):
     return 0.0, f"买家说了需求{_q(miss)}，推荐理由没有对上。", None
 
 
+_PLACE = re.compile(r"[省市区县镇路街号]|^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+                    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)")
+
+
 def _essentials(s: Scene, c):
     o = s.ctx.order
     spec_values = [v for v in _facts._spec_values(o).values()] if o else []
     city = str(o.get("city", ""))
+    # the teacher's facts of the order (“护手霜”“无香”“30g”) count as its spec, except the address
+    given = [a for alts in s.ctx.facts for a in alts if a in s.answer and not _PLACE.search(a)]
     parts = {
-        "规格": s.lex("confirm_spec").find(s.answer) + [v for v in spec_values if v in s.answer],
+        "规格": s.lex("confirm_spec").find(s.answer) + [v for v in spec_values if v in s.answer] + given,
         "数量": s.lex("confirm_qty").find(s.answer),
         "地址": s.lex("confirm_address").find(s.answer) + ([city] if city and city in s.answer else []),
     }
@@ -196,6 +226,11 @@ def _tracking(s: Scene, c):
     status = str(o.get("status", ""))
     words = s.lex("tracking").find(s.answer)
     named = s.lex("carriers").find(s.answer)
+    if "shipping" in s.intents and "logistics" not in s.intents:
+        # the customer asks how or when it will be sent (“能发顺丰吗”), not where the parcel is
+        m = s.rubric.intents["shipping"][2].search(s.answer)
+        if m:
+            return 1.0, f"买家问的是发货方式或时间，回复答到了（“{m.group(0)}”{'、' + _q(named, 2) if named else ''}）。", None
     if o and status in ("待付款", "已付款"):
         if words:
             return 1.0, f"订单还没发货，回复说明了情况{_q(words, 2)}。", None
@@ -245,25 +280,37 @@ _FUNCTION_CHARS = set("的了是我你他她它们这那就都也还很太有没
 
 
 def _review_specific(s: Scene, c):
+    kind = _negative_review(s)
+    if kind != "pos":
+        # repeating the complaint back (“颜色跟图片有色差。”) does not respond to it
+        answer = _text.without_copied(s.answer, s.customer)
+        if not answer.strip("，。！？～ "):
+            return 0.0, "回复只是把评价里的问题照抄了一遍，没有解释，也没有办法。", \
+                "不要复述买家的话：说明原因（例如拍摄光线）并给出办法（换货、退款、改进）。"
+    else:
+        answer = s.answer
     topics = []
     for name, ask, ans in s.rubric.intents.values():
         if ask.search(s.customer):
-            m = ans.search(s.answer)
+            m = ans.search(answer)
             topics.append((name, m.group(0) if m else ""))
-    generic = {"满意", "不错", "好看", "很好", "喜欢", "挺好", "还行", "衣服", "商品", "宝贝", "东西", "下次", "推荐"}
+    generic = {"满意", "不错", "好看", "很好", "喜欢", "挺好", "还行", "衣服", "商品", "宝贝", "东西", "下次", "推荐", "好评"}
     words = [w for w in zhtext.cut(s.customer) if len(w) >= 2 and w not in generic and w not in s.rubric.stopwords
              and re.search(r"[\u4e00-\u9fff]", w)]
-    shared = [w for w in dict.fromkeys(words) if w in s.answer]
+    shared = [w for w in dict.fromkeys(words) if w in answer]
     answered = [(n, w) for n, w in topics if w]
     chars = {ch for w in zhtext.cut(s.customer) if w not in generic for ch in w
              if "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS}
-    common = sorted(ch for ch in chars if ch in s.answer)
+    common = sorted(ch for ch in chars if ch in answer)
     if shared or answered or len(common) >= 2:
         said = shared or [w for _, w in answered] or common
         return 1.0, f"回应了评价里的内容{_q(said, 3)}。", None
+    if kind == "pos" and len(words) <= 3:
+        # a short positive review: a short reply is right when it names the product or the relationship
+        named = s.lex("benefit").find(answer) + s.lex("product_noun").find(answer) + s.lex("regular").find(answer)
+        if named:
+            return 1.0, f"好评很简短，回复真诚而具体（{_q(named, 2)}）。", None
     if not words and not topics:
-        if s.lex("benefit").find(s.answer) or s.lex("product_noun").find(s.answer):
-            return 1.0, "评价很简短，回复提到了商品本身。", None
         return 0.5, "评价很简短，回复是通用的感谢。", "提一句商品本身（面料、版型、用法），显得真诚。"
     return 0.0, f"评价说的是{_q(words or [n for n, _ in topics], 3)}，回复没有回应，是万能套话。", None
 
@@ -272,8 +319,9 @@ def _review_follow(s: Scene, c):
     kind = _negative_review(s)
     fix = {"neg": "给出解决办法或改进：“可以联系客服免费换货”“我们已在详情页加了提醒”。",
            "pos": "邀请买家再来：“期待您下次光临，上新第一时间告诉您”。"}
-    remedy = s.lex("review_remedy").find(s.answer)
-    invite = s.lex("invite_back").find(s.answer)
+    answer = _text.without_copied(s.answer, s.customer) if kind != "pos" else s.answer
+    remedy = s.lex("review_remedy").find(answer) + s.lex("review_explain").find(answer)
+    invite = s.lex("invite_back").find(answer)
     if kind == "neg":
         return (1.0, f"给出了办法或改进{_q(remedy, 2)}。", None) if remedy else \
             (0.0, "差评回复没有给出解决办法或改进措施。", fix["neg"])
@@ -414,7 +462,33 @@ def _spam(s: Scene):
     return False, "语气克制，不是刷屏式营销。"
 
 
+def _budget_match(s: Scene):
+    """The customer's budget: a number after 预算/不超过 or before 以内/左右 (“预算500以内”“300块左右”)."""
+    b = s.pat("budget")
+    if b is None:
+        return None
+    return next((m for m in b.finditer(s.customer) if m.group("b") or m.group("k")), None)
+
+
+def over_budget(s: Scene):
+    """(budget, price) when the customer gave a budget and every price the reply quotes is above it, else None."""
+    said, ok = s.pat("price_said"), s.pat("over_budget_ok")
+    m = _budget_match(s)
+    if m is None or said is None:
+        return None
+    budget = float(m.group("a") or m.group("b"))
+    limit = budget * 1.15 if m.groupdict().get("k") in ("左右", "上下", "附近") else budget
+    prices = [float(x.group("a") or x.group("b") or x.group("c")) for x in said.finditer(s.answer)]
+    prices = [v for v in prices if v >= 0.2 * budget]       # not a 20元 coupon
+    if not prices or min(prices) <= limit or (ok is not None and ok.search(s.answer)):
+        return None
+    return budget, min(prices)
+
+
 def _mismatch(s: Scene):
+    over = over_budget(s)
+    if over:
+        return True, f"买家的预算是 {over[0]:g} 元，推荐的价格是 {over[1]:g} 元，超出预算又没有说明。"
     for ask, answer, opposite in s.rubric.needs:
         if opposite is None:
             continue

@@ -23,11 +23,20 @@ _NO_STOCK = re.compile(r"(?<!不会)(缺货|没货|售罄|卖完了|断货|无�
 _CARRIERS = ("中通", "圆通", "韵达", "申通", "极兔", "顺丰", "邮政", "EMS", "京东", "德邦", "百世")
 _TRACKING = re.compile(r"(?<![A-Za-z0-9])[A-Z]{0,4}\d{8,}(?![0-9])")
 _SHIPPED_CLAIM = re.compile(r"已(经)?发(货|出)|单号(是|为)")
-_COLOURS = re.compile(r"(雾霾蓝|藏青|燕麦|酒红|卡其|咖啡|焦糖|奶油白|米白|浅粉|浅灰|浅蓝|深蓝|军绿|草绿|鹅黄|"
+_COLOURS = re.compile(r"(雾霾蓝|藏青|燕麦|酒红|卡其|咖啡|焦糖|奶油白|米白|浅粉|浅灰|浅蓝|深蓝|天蓝|军绿|草绿|墨绿|鹅黄|"
                       r"[黑白灰蓝红粉绿黄紫杏米棕银金])色?")
+# a colour said in a reply: a name of two characters, or one character followed by 色 or by a size (白M码)
+_COLOUR_CLAIM = re.compile(r"(雾霾蓝|藏青|燕麦|酒红|卡其|咖啡|焦糖|奶油白|米白|浅粉|浅灰|浅蓝|深蓝|天蓝|军绿|草绿|墨绿|鹅黄)色?"
+                           r"|[黑白灰蓝红粉绿黄紫杏棕]色|[黑白灰蓝红粉绿黄紫杏棕](?=(XXXL|XXL|XL|XS|[2-4]XL|S|M|L)(?![A-Za-z])|\d{2,3}码)")
+# a claim is not made when it is denied just before it: “不是纯棉的”“并非真丝”
+_DENIED = re.compile(r"(不是|并非|并不是|没有|不算|非|不|没|比|不如|相比|像)\s*$")
+# clauses that suggest a change rather than restate the order: “平时穿L的话现在改XL还来得及”
+_SUGGESTION = re.compile(r"改|换|建议|推荐|如果|要是|的话|平时|想要|考虑|还有|也有|可选")
+_CLAUSE_END = re.compile(r"[，,。！!？?；;～~\n]")
 _QTY = re.compile(r"(\d+)\s*件")
 _METRES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:米|m)(?![A-Za-z])")
 _BACKGROUND = re.compile(r"[：:]")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _CN_NUM = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
 
 
@@ -148,7 +157,17 @@ def number_equal(a: str, b) -> bool:
 def _fact_found(alt: str, text: str) -> bool:
     if _NUM.fullmatch(alt):
         return any(number_equal(n, alt) for n in _NUM.findall(text))
-    return alt.lower() in text.lower()
+    if alt.lower() in text.lower():
+        return True
+    # a fact written as a phrase (“验货通过后24小时内退款”) may be said in other words: every number
+    # of it, and 80 % of its distinct 汉字, in the reply
+    han = set(_HAN_CHAR.findall(alt))
+    if len(han) < 5:
+        return False
+    numbers = _NUM.findall(text)
+    if not all(any(number_equal(n, a) for n in numbers) for a in _NUM.findall(alt)):
+        return False
+    return sum(1 for ch in han if ch in text) >= 0.8 * len(han)
 
 
 def missing_facts(facts: list, text: str) -> tuple:
@@ -238,6 +257,11 @@ def _stock_value(p: dict):
     return None if v is None else int(v)
 
 
+def _asserted(regex, text: str) -> bool:
+    """Does ``text`` say ``regex`` without denying it just before (“面料不是纯棉的”)?"""
+    return any(not _DENIED.search(text[max(0, m.start() - 4):m.start()]) for m in regex.finditer(text))
+
+
 def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
     """Claims in the reply that contradict the product or order of the context (Chinese descriptions)."""
     p, o, out = ctx.product, ctx.order, []
@@ -252,18 +276,18 @@ def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
         material = str(p.get("material", ""))
         if material:
             cotton = re.search(r"棉\s*(\d+)\s*%", material)
-            if _PURE_COTTON.search(text) and not (cotton and int(cotton.group(1)) == 100):
+            if _asserted(_PURE_COTTON, text) and not (cotton and int(cotton.group(1)) == 100):
                 out.append(f"说是纯棉，商品材质是“{material}”")
             for word, stem in _FIBRES.items():
-                if word in text and stem not in material:
+                if _asserted(re.compile(word), text) and stem not in material:
                     out.append(f"说是{word}，商品材质是“{material}”")
                     break
         tip = str(p.get("size_tip", ""))
-        if tip == "偏小一码" and "偏大" in text:
+        if tip == "偏小一码" and _asserted(re.compile("偏大"), text):
             out.append("说尺码偏大，这款实际偏小一码")
-        elif tip == "偏大一码" and "偏小" in text:
+        elif tip == "偏大一码" and _asserted(re.compile("偏小"), text):
             out.append("说尺码偏小，这款实际偏大一码")
-        elif tip == "尺码标准" and re.search(r"偏(大|小)", text):
+        elif tip == "尺码标准" and _asserted(re.compile(r"(?<!不)偏(大|小)"), text):
             out.append("说尺码偏大或偏小，这款尺码标准")
         sizes = _sizes(p)
         letters = [s for s in sizes if _SIZE_TOKEN.fullmatch(s)]
@@ -299,18 +323,27 @@ def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
             out.append(f"单号 {numbers[0]} 与订单的运单号 {tracking} 不一致")
         if not shipped and str(o.get("status", "")) in ("待付款", "已付款") and _SHIPPED_CLAIM.search(text):
             out.append(f"说已经发货，订单状态是“{o['status']}”")
+    if stage == "confirm":
+        # the order's colour and size: from its spec, else from the facts the teacher gave (“浅蓝”, “L”)
+        spec = _spec_values(o) if o else {}
+        given = [a for alts in ctx.facts for a in alts]
+        text = "，".join(c for c in _CLAUSE_END.split(text) if not _SUGGESTION.search(c))
+        colour = spec.get("颜色", "") or next((a for a in given if _COLOURS.fullmatch(a)), "")
+        if colour:
+            said = [m.group(0) for m in _COLOUR_CLAIM.finditer(text)]
+            if said and not any(c.rstrip("色") in colour or colour.rstrip("色") in c for c in said):
+                out.append(f"说是{said[0]}，订单是{colour}")
+        size = spec.get("尺码", "") or next((a for a in given if _SIZE_TOKEN.fullmatch(a.upper())), "")
+        if size and _SIZE_TOKEN.fullmatch(size.upper()):
+            bad = [t for t in _SIZE_TOKEN.findall(text) if t.upper() != size.upper()]
+            if bad:
+                out.append(f"说是 {bad[0]} 码，订单是 {size} 码")
+        elif size and size.isdigit():
+            bad = [n for n in _NUM_SIZE.findall(text) if n != size]
+            if bad:
+                out.append(f"说是 {bad[0]} 码，订单是 {size} 码")
+    if o:
         if stage == "confirm":
-            spec = _spec_values(o)
-            colour = spec.get("颜色", "")
-            if colour:
-                said = [m.group(0) for m in _COLOURS.finditer(text)]
-                if said and not any(s.rstrip("色") in colour or colour.rstrip("色") in s for s in said):
-                    out.append(f"说是{said[0]}，订单是{colour}")
-            size = spec.get("尺码", "")
-            if size and _SIZE_TOKEN.fullmatch(size):
-                bad = [t for t in _SIZE_TOKEN.findall(text) if t.upper() != size.upper()]
-                if bad:
-                    out.append(f"说是 {bad[0]} 码，订单是 {size} 码")
             qty = _num(o.get("quantity"))
             if qty is not None:
                 bad = [q for q in _QTY.findall(text) if int(q) != int(qty)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..datasets import data_dir, read_yaml
@@ -51,6 +51,7 @@ class CheckDef:
     half: tuple
     na_if_exclusion: bool
     na_if_progress: bool = False
+    na_if_reply: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Rubric:
     stopwords: frozenset
     stages: dict              # key -> StageDef
     red_lines: tuple = ()
+    clarify: dict = field(default_factory=dict)   # intent key -> (ask-back regex, already-given regex)
 
 
 def _fail(msg: str):
@@ -114,6 +116,8 @@ def _build(raw: dict) -> Rubric:
     patterns = {name: _regex(p, f"patterns.{name}") for name, p in (raw.get("patterns") or {}).items()}
     intents = {k: (v["name"], _regex(v["ask"], f"intents.{k}.ask"), _regex(v["answer"], f"intents.{k}.answer"))
                for k, v in (raw.get("intents") or {}).items()}
+    clarify = {k: (_regex(v["clarify"], f"intents.{k}.clarify"), _regex(v.get("given") or "(?!)", f"intents.{k}.given"))
+               for k, v in (raw.get("intents") or {}).items() if v.get("clarify")}
     needs = tuple((_regex(n["ask"], "needs.ask"), _regex(n["answer"], "needs.answer"),
                    _regex(n["opposite"], "needs.opposite") if n.get("opposite") else None)
                   for n in raw.get("needs") or [])
@@ -141,7 +145,7 @@ def _build(raw: dict) -> Rubric:
             checks.append(CheckDef(str(c["key"]), str(c["name"]), str(c["check"]), int(c["weight"]),
                                    c["dimension"], str(c.get("fix", "")), tuple(c.get("lexicons", ())),
                                    tuple(c.get("half", ())), bool(c.get("na_if_exclusion", False)),
-                                   bool(c.get("na_if_progress", False))))
+                                   bool(c.get("na_if_progress", False)), bool(c.get("na_if_reply", False))))
         extra = tuple(s.get("extra_deductions") or ())
         for d in (*common, *extra):
             if d not in deductions:
@@ -153,7 +157,7 @@ def _build(raw: dict) -> Rubric:
     return Rubric(int(raw.get("pass_mark", 60)), dict(raw.get("caps") or {}), dict(raw.get("anti_gaming") or {}),
                   dict(raw.get("response_time") or {}), deductions, lexicons, patterns, intents, needs,
                   topic_words, topic_regex, filler, tuple(sorted(w.lower() for w in plain)),
-                  frozenset(raw.get("stopwords") or ()), stages, tuple(raw.get("red_lines") or ()))
+                  frozenset(raw.get("stopwords") or ()), stages, tuple(raw.get("red_lines") or ()), clarify)
 
 
 @functools.lru_cache(maxsize=4)

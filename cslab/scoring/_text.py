@@ -101,6 +101,24 @@ def without_echoes(text: str, mask: list, question) -> str:
     return "".join(parts)
 
 
+def without_copied(text: str, customer: str, share: float = 0.7) -> str:
+    """``text`` without the clauses that are mostly (``share``) copied from ``customer``.
+
+    >>> without_copied("亲，颜色跟图片有色差。感谢您的评价～", "颜色跟图片有色差")
+    '亲，。感谢您的评价～'
+    """
+    mask = copy_mask(text, customer)
+    parts, pos = [], 0
+    for start, end in clauses(text):
+        n = _content_count(text[start:end])
+        copied = sum(1 for ch, m in zip(text[start:end], mask[start:end]) if m and ch.isalnum())
+        if n >= 3 and copied >= share * n:
+            parts.append(text[pos:start])
+            pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def script(text: str) -> tuple:
     """(汉字 count, English words, English letters): words of two or more letters with a lower-case letter.
 
@@ -115,12 +133,69 @@ def script(text: str) -> tuple:
     return han, words, sum(len(w) for w in words)
 
 
+_LAUGH = set("哈呵嘻嘿")
+
+
+def _quote(pieces) -> str:
+    return "、".join(f"“{p}”" for p in list(dict.fromkeys(pieces))[:3])
+
+
+def doubled_pieces(dense: str) -> list:
+    """Pieces of 2–6 汉字 said twice back to back, and 汉字 said 3+ times in a row (laughter aside).
+
+    >>> doubled_pieces("亲您好欢迎光临欢迎光临在的在的请问有什么可以帮您帮您的吗亲亲亲")
+    ['欢迎光临', '在的', '帮您', '亲亲亲']
+    >>> doubled_pieces("有的有的亲我是客服小美谢谢您看看")
+    ['有的']
+    """
+    out, i, n = [], 0, len(dense)
+    while i < n:
+        ch = dense[i]
+        if "\u4e00" <= ch <= "\u9fff":
+            j = i
+            while j < n and dense[j] == ch:
+                j += 1
+            if j - i >= 3 and ch not in _LAUGH:
+                out.append(dense[i:j])
+                i = j
+                continue
+            for k in range(6, 1, -1):
+                piece = dense[i:i + k]
+                if len(piece) == k and dense[i + k:i + 2 * k] == piece and all("\u4e00" <= c <= "\u9fff" for c in piece) \
+                        and len(set(piece)) > 1 and not set(piece) <= _LAUGH:
+                    out.append(piece)
+                    i += 2 * k
+                    break
+            else:
+                i += 1
+            continue
+        i += 1
+    return out
+
+
+def repeated_share(dense: str, n: int = 4) -> float:
+    """The share of ``dense`` covered by ``n``-grams that already occurred earlier (not overlapping)."""
+    if len(dense) < 2 * n:
+        return 0.0
+    first, covered = {}, [False] * len(dense)
+    for i in range(len(dense) - n + 1):
+        g = dense[i:i + n]
+        if g in first and first[g] + n <= i:
+            for j in range(i, i + n):
+                covered[j] = True
+        else:
+            first.setdefault(g, i)
+    return sum(covered) / len(dense)
+
+
 def stuffing(text: str, rubric) -> str:
     """Why ``text`` is keyword stuffing (a Chinese reason), or "" when it is not.
 
     Any one sign is enough: a lexicon word (2+ characters) or another content word repeated
     ``repeat_times`` times; a 2–4 character piece repeated back to back ``run_times`` times
-    (您好您好您好) or one 汉字 ``single_char_run`` times (亲亲亲亲); the same clause
+    (您好您好您好) or one 汉字 ``single_char_run`` times (亲亲亲亲); ``doubled_pieces`` places where a
+    piece is said twice in a row (or 2 of them making up ``doubled_share`` of the reply); half the
+    reply (``repeated_share``) being ``repeat_gram``-character runs said before; the same clause
     ``repeat_times`` times; a list of short fragments (``list_min_clauses`` clauses or more,
     ``list_bare_share`` of them at most 4 characters); or a reply made almost only of topic
     keywords from several topics.
@@ -155,6 +230,16 @@ def stuffing(text: str, rubric) -> str:
     m = re.search(r"([\u4e00-\u9fff])\1{%d,}" % (int(a.get("single_char_run", 4)) - 1), dense)
     if m and m.group(1) not in "哈呵嘻":
         return f"“{m.group(1)}”连续重复"
+    # 2b) several pieces said twice in a row (欢迎光临欢迎光临…在的在的…帮您帮您…亲亲亲)
+    reps = doubled_pieces(dense)
+    rep_chars = sum(len(r) for r in reps)
+    if len(reps) >= int(a.get("doubled_pieces", 3)) or \
+            (len(reps) >= 2 and rep_chars >= float(a.get("doubled_share", 0.2)) * len(dense)):
+        return f"{_quote(reps)}等片段紧挨着重复说了两遍（{len(reps)} 处）"
+    # 2c) much of the reply is material said before (the same sentence twice …)
+    share = repeated_share(dense, int(a.get("repeat_gram", 4)))
+    if len(dense) >= 12 and share >= float(a.get("repeated_share", 0.5)):
+        return f"{share:.0%} 的内容是前面说过的话再说一遍"
     # 3) other content words repeated (segmented), when they make up much of the reply
     words = [w for w in zhtext.cut(text) if len(w) >= 2 and _HAN.search(w) and w not in rubric.stopwords]
     for word, k in Counter(words).most_common(1):
