@@ -106,7 +106,7 @@ once per process. A call takes about a millisecond once the segmenter is loaded.
 from __future__ import annotations
 
 from ..errors import DataError, InputError
-from . import _checks, _facts, _text
+from . import _checks, _deductions, _facts, _scene, _text
 from ._model import CAP_KEYS, DIMENSIONS, Checkpoint, ReplyScore
 from ._rubric import load_rubric
 
@@ -232,7 +232,7 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     upset = ctx.mood in ("upset", "angry") if ctx.mood else bool(rubric.patterns["upset"].search(customer))
     found_excl = (_exclusions(text.text, rubric) or _exclusions(customer, rubric)
                   or [w for n in ctx.notes for w in _exclusions(n, rubric)])
-    scene = _checks.Scene(key, rubric, sdef, text, answer, customer, ctx, _facts.intents(customer, rubric),
+    scene = _scene.Scene(key, rubric, sdef, text, answer, customer, ctx, _facts.intents(customer, rubric),
                           upset, found_excl[0] if found_excl else "",
                           _facts.wrong_claims(key, text.text, ctx, rubric))
 
@@ -262,7 +262,7 @@ def score_reply(stage: str, customer_message: str, reply: str, context: dict | N
     flags = []
     for d in sdef.deductions:
         spec = rubric.deductions[d]
-        hit, why = _checks.DEDUCTIONS[d](scene)
+        hit, why = _deductions.DEDUCTIONS[d](scene)
         rows.append(Checkpoint(d, spec["name"], spec["dimension"], spec["weight"], not hit,
                                spec["weight"] if hit else 0, why, spec["fix"] if hit else ""))
         if hit:
