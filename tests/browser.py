@@ -25,7 +25,7 @@ CHROMIUM_FLAGS = [
 ]
 #: Run menu → Run All, independent of the UI language
 RUN_ALL = '.lm-Menu-item[data-command="runmenu:run-all"]'
-KERNEL_IDLE = '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
+KERNEL_IDLE = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]'
 
 
 def chromium_path() -> str | None:
@@ -102,20 +102,24 @@ def browser_page():
             browser.close()
 
 
+#: input prompts of the notebook in the visible tab (JupyterLab may restore other tabs)
+_PROMPTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt"
+
+
 def _all_cells_ran(page) -> bool:
     """True when every code cell shows an execution count (none pending ``[*]`` or unrun ``[ ]``)."""
-    return page.evaluate("""() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    return page.evaluate("""(CELLS) => {
+        const prompts = [...document.querySelectorAll(CELLS)];
         const ran = p => /\\[\\d+\\]/.test(p.textContent);
         // a cell whose input is collapsed shows an empty prompt
         return prompts.some(ran) && prompts.every(p => ran(p) || p.textContent.trim() === '');
-    }""")
+    }""", _PROMPTS)
 
 
 def _any_cell_started(page) -> bool:
     """True when some code cell is running or has run (``[*]`` or ``[n]``)."""
-    return page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""")
+    return page.evaluate("""(CELLS) => [...document.querySelectorAll(CELLS)]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""", _PROMPTS)
 
 
 def _accept_dialogs(page) -> None:

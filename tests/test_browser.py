@@ -1,4 +1,4 @@
-"""Real browser: JupyterLab (Chinese UI) in headless Debian chromium runs lesson 01's typing widget."""
+"""Real browser: JupyterLab (Chinese UI) in headless Debian chromium runs the lessons' widgets."""
 
 from __future__ import annotations
 
@@ -6,16 +6,26 @@ import pytest
 
 from tests.browser import browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None,
+                       reason="chromium is not installed (.ci/run installs Debian's chromium)"),
+]
 
-needs_chromium = pytest.mark.skipif(
-    chromium_path() is None, reason="chromium is not installed (.ci/run installs Debian's chromium)")
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for the module's tests (each test opens its own page)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    with jupyterlab(tmp) as (base, token):
+        yield base, token, tmp
 
 
-@needs_chromium
-def test_typing_practice_in_jupyterlab(tmp_path):
+def test_typing_practice_in_jupyterlab(lab):
     """The UI is Chinese; typing the shown phrase by hand and pressing Enter shows a scored result."""
-    with jupyterlab(tmp_path) as (base, token), browser_page() as page, keep_evidence(page, tmp_path, "lesson01"):
+    base, token, tmp = lab
+    with browser_page() as page, keep_evidence(page, tmp, "lesson01"):
         open_and_run_all(page, base, token, "lessons/01_cs_basics.ipynb")
         menubar = page.locator(".lm-MenuBar-content").inner_text()
         assert "文件" in menubar and "运行" in menubar, f"JupyterLab UI is not Chinese: {menubar!r}"
@@ -40,3 +50,23 @@ def test_typing_practice_in_jupyterlab(tmp_path):
         screenshot(page, "lesson01_typing")
         assert "正确率" in text and "100" in text, text
         assert "粘贴" not in text, f"typing by hand was taken for a paste: {text}"
+
+
+def test_reply_practice_in_jupyterlab(lab):
+    """Lesson 03: a reply typed into the practice widget comes back scored, checkpoint by checkpoint."""
+    base, token, tmp = lab
+    with browser_page() as page, keep_evidence(page, tmp, "lesson03"):
+        open_and_run_all(page, base, token, "lessons/03_communication.ipynb")
+        button = page.locator("button.jupyter-button", has_text="提交评分").first
+        button.wait_for(state="attached", timeout=60_000)
+        button.evaluate("e => e.scrollIntoView({block: 'center'})")
+        widget = page.locator(".widget-vbox", has=button).last
+        widget.locator(".widget-textarea textarea").first.fill("在")  # a poor, one-word reply
+        button.click()
+        verdict = widget.locator(".cslab-reply-verdict")
+        verdict.wait_for(timeout=30_000)
+        assert "总分" in verdict.inner_text()
+        result = verdict.locator("xpath=..").inner_text()  # the verdict and the checkpoint table
+        assert "检查点" in result or "✓" in result or "✗" in result, f"no checkpoint table: {result[:200]}"
+        assert "✗" in result, f"a one-word reply must fail some checkpoints: {result[:300]}"
+        screenshot(page, "lesson03_reply")

@@ -107,16 +107,19 @@ class ReplyScore:
         head = (f'<div style="margin:4px 0"><b style="color:{colour}">{self.total} 分'
                 f'（{"合格" if self.passed else "不合格"}）</b>　{html.escape(self.summary)}</div>')
         cells = []
+        nowrap = 'style="white-space:nowrap"'
         for c in self.checkpoints:
             ok = c.passed
             mark = f'<span style="color:{_GREEN if ok else _RED};font-weight:bold">{"✓" if ok else "✗"}</span>'
             weight = f"{c.weight:+d}" if c.weight < 0 else str(c.weight)
             fix = html.escape(c.fix) if c.fix else f'<span style="color:{_GREY}">—</span>'
             cells.append(
-                f"<tr><td>{mark}</td><td>{html.escape(c.name)}</td><td>{c.dimension}</td>"
-                f'<td style="text-align:right">{weight}</td><td style="text-align:right">{c.points}</td>'
+                f"<tr><td>{mark}</td><td {nowrap}>{html.escape(c.name)}</td><td {nowrap}>{c.dimension}</td>"
+                f'<td style="text-align:right;white-space:nowrap">{weight}</td>'
+                f'<td style="text-align:right;white-space:nowrap">{c.points}</td>'
                 f"<td>{html.escape(c.explanation)}</td><td>{fix}</td></tr>")
-        th = "".join(f'<th style="text-align:left">{h}</th>'
+        # short columns never wrap (a narrow notebook would stack 维度 one character per line)
+        th = "".join(f'<th style="text-align:left;white-space:nowrap">{h}</th>'
                      for h in ("", "检查点", "维度", "权重", "得分", "说明", "改进建议"))
         return (f'<div class="cslab-reply-score">{head}<table style="border-collapse:collapse">'
                 f"<thead><tr>{th}</tr></thead><tbody>{''.join(cells)}</tbody></table></div>")
