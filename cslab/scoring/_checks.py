@@ -134,11 +134,14 @@ def _chinese(s: Scene, c):
     return 1.0, "使用中文。", None
 
 
-def _product_named(s: Scene, c):
-    found = s.lex("product_noun").find(s.answer)
+def _product_words(s: Scene) -> list:
+    """Words of the context product's name (two characters or more) that the answer repeats."""
     name = str(s.ctx.product.get("name", ""))
-    if name:
-        found += [w for w in zhtext.cut(name) if len(w) >= 2 and not w.isdigit() and w in s.answer]
+    return [w for w in zhtext.cut(name) if len(w) >= 2 and not w.isdigit() and w in s.answer] if name else []
+
+
+def _product_named(s: Scene, c):
+    found = s.lex("product_noun").find(s.answer) + _product_words(s)
     if found:
         return 1.0, f"说出了推荐的商品{_q(found, 2)}。", None
     return 0.0, "没有说清推荐的是哪件商品。", None
@@ -313,10 +316,7 @@ def _personal(s: Scene, c):
     name = s.ctx.customer_name
     if name and name in s.answer:
         return 1.0, f"称呼了买家的昵称“{name}”。", None
-    ref = s.lex("purchase_ref").find(s.answer)
-    pname = str(s.ctx.product.get("name", ""))
-    if pname:
-        ref += [w for w in zhtext.cut(pname) if len(w) >= 2 and not w.isdigit() and w in s.answer]
+    ref = s.lex("purchase_ref").find(s.answer) + _product_words(s)
     if ref:
         return 1.0, f"提到了买家的购买或经历{_q(ref, 2)}。", None
     if s.lex("address").find(s.answer):
