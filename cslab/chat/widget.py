@@ -26,7 +26,7 @@ from ._scenario import PERSONA_TYPES
 from ._session import SENDERS, Session
 from ._store import load_transcript, resume, save_transcript, saved_transcripts
 
-__all__ = ["ChatSimulator", "bubbles_html", "mood_html", "turn_feedback_html"]
+__all__ = ["ChatSimulator", "ScenarioPicker", "bubbles_html", "mood_html", "turn_feedback_html"]
 
 _VAR = re.compile(r"\{([^{}\s]{1,12})\}")
 _GREEN, _RED, _GREY, _ORANGE, _BLUE = "#1a7f37", "#cf222e", "#57606a", "#bc4c00", "#0969da"
@@ -358,3 +358,50 @@ class ChatSimulator(widgets.VBox):
         self._report.clear_output()
         self._render()
         return self.session
+
+
+class ScenarioPicker(widgets.VBox):
+    """选择训练项目: a list of scenarios (filtered by lesson or category) and the simulator for the chosen one.
+
+    >>> import os, tempfile; os.environ["CSLAB_WORKDIR"] = tempfile.mkdtemp()
+    >>> p = ScenarioPicker(lesson="04_pre_sales", use_settings=False)
+    >>> p.start("presales_dress_size").session.scenario.id
+    'presales_dress_size'
+    """
+
+    def __init__(self, lesson: str | None = None, category: str | None = None, mode: str = "practice",
+                 use_settings: bool = True, **kwargs):
+        from . import list_scenarios
+
+        self.items = list_scenarios(category=category, lesson=lesson)
+        if not self.items:
+            raise InputError(f"没有找到符合条件的场景（lesson={lesson!r}, category={category!r}）："
+                             f"用 chat.list_scenarios() 查看全部场景。")
+        self._mode = mode
+        self._use_settings = use_settings
+        #: the simulator of the chosen scenario (None before one is opened)
+        self.simulator = None
+        self._choice = widgets.Dropdown(
+            options=[(f"{s['title']}（{s['persona_type']} · {s['category']}）", s["id"]) for s in self.items],
+            description="训练场景", layout=widgets.Layout(width="80%"))
+        self._about = widgets.HTML()
+        self._open_button = widgets.Button(description="开始对话", icon="comments", button_style="success")
+        self._area = widgets.VBox()
+        super().__init__(children=[widgets.HBox([self._choice, self._open_button]), self._about, self._area],
+                         **kwargs)
+        self._choice.observe(self._on_choice_change, "value")
+        self._open_button.on_click(lambda _b: self.start(self._choice.value))
+        self._on_choice_change({"new": self._choice.value})
+
+    def _on_choice_change(self, change):
+        item = next(s for s in self.items if s["id"] == change["new"])
+        self._about.value = f'<div style="color:{_GREY}">练什么：{html.escape(item["summary"])}</div>'
+
+    def start(self, scenario_id: str) -> "ChatSimulator":
+        """Open the simulator for ``scenario_id`` (one of the listed scenarios)."""
+        if scenario_id not in {s["id"] for s in self.items}:
+            raise InputError(f"场景 {scenario_id!r} 不在这个列表里：可选 {'、'.join(s['id'] for s in self.items)}。")
+        self._choice.value = scenario_id
+        self.simulator = ChatSimulator(scenario_id, mode=self._mode, use_settings=self._use_settings)
+        self._area.children = [self.simulator]
+        return self.simulator
