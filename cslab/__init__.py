@@ -26,6 +26,7 @@ _SUBMODULES = (
     "situations",
     "typing_practice",
     "widgets",
+    "workbench",
     "workspace",
     "zhtext",
 )

@@ -152,7 +152,7 @@ class ChatSimulator(widgets.VBox):
             from .. import workbench
 
             wb = workbench.load()
-        except (ImportError, CslabError, AttributeError):
+        except CslabError:
             return None
 
         def reply(message, when, first_contact):
@@ -172,7 +172,7 @@ class ChatSimulator(widgets.VBox):
             from .. import workbench
 
             return list(workbench.load().quick_phrases())
-        except (ImportError, CslabError, AttributeError):
+        except CslabError:
             return self._library_phrases()
 
     def _phrase_options(self) -> list:
@@ -253,7 +253,7 @@ class ChatSimulator(widgets.VBox):
             if not bot.load_settings().enabled:
                 return ""
             answer = bot.student_kb().answer(self.session.last_customer_message)
-        except (ImportError, CslabError, AttributeError):
+        except CslabError:
             return ""
         if answer.handoff:
             return (f'<div class="cslab-bot" style="color:{_GREY}">店小蜜：这个问题需要人工处理'
