@@ -20,7 +20,7 @@ from . import scoring
 from .datasets import data_dir, read_yaml
 from .errors import DataError, InputError
 
-__all__ = ["MOODS", "check_situation", "load_situations", "situation_html"]
+__all__ = ["MOODS", "check_situation", "context_html", "load_situations", "situation_html"]
 
 #: customer moods of a situation's context and how they are shown
 MOODS = {"calm": "平静", "upset": "着急、不满", "angry": "生气"}
@@ -122,6 +122,24 @@ def _card(title: str, data: dict, fields) -> str:
             f'<table style="font-size:.92em;border-collapse:collapse">{"".join(rows)}</table></div>')
 
 
+def context_html(product=None, order=None, facts=()) -> str:
+    """What the agent can look up (like 千牛's side panel): product card, order card and other facts.
+
+    >>> "96.90" in context_html({"name": "针织连衣裙", "promo_price": 96.9})
+    True
+    """
+    parts = []
+    cards = _card("商品卡片", dict(product or {}), _PRODUCT_FIELDS) + _card("订单", dict(order or {}), _ORDER_FIELDS)
+    if cards:
+        parts.append(f"<div>{cards}</div>")
+    shown = [f for f in facts or [] if str(f).strip()]
+    if shown:
+        items = "".join(f"<li>{html.escape(' / '.join(map(str, f)) if isinstance(f, list) else str(f))}</li>"
+                        for f in shown)
+        parts.append(f'<div><b>你查得到的信息</b><ul style="margin:2px 0">{items}</ul></div>')
+    return "".join(parts)
+
+
 def situation_html(situation: dict, show_hint: bool = True) -> str:
     """HTML of a situation: stage, the customer's message, product and order cards, facts, hint.
 
@@ -146,14 +164,7 @@ def situation_html(situation: dict, show_hint: bool = True) -> str:
         f'<span class="cslab-customer" style="display:inline-block;background:#f1f1f1;border-radius:10px;'
         f'padding:4px 12px;font-size:1.1em">{html.escape(s["customer"]) or "（没有发消息）"}</span></div>',
     ]
-    cards = _card("商品卡片", ctx.get("product") or {}, _PRODUCT_FIELDS)
-    cards += _card("订单", ctx.get("order") or {}, _ORDER_FIELDS)
-    if cards:
-        parts.append(f"<div>{cards}</div>")
-    facts = [f for f in ctx.get("facts") or [] if str(f).strip()]
-    if facts:
-        items = "".join(f"<li>{html.escape(str(f))}</li>" for f in facts)
-        parts.append(f'<div><b>你查得到的信息</b><ul style="margin:2px 0">{items}</ul></div>')
+    parts.append(context_html(ctx.get("product"), ctx.get("order"), ctx.get("facts")))
     if show_hint and s["hint"]:
         parts.append(f'<div style="color:#1565c0">💡 提示：{html.escape(s["hint"])}</div>')
     parts.append("</div>")

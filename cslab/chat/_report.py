@@ -116,9 +116,10 @@ class SessionReport:
                                for n in self.needs_missed) + "</div>")
         rows = "".join(
             "<tr>" + "".join(f'<td style="text-align:left;vertical-align:top">{html.escape(str(r[k]))}</td>'
-                             for k in ("回合", "环节", "客服回复", "得分", "达标", "情绪", "评语", "买家反应"))
+                             for k in ("回合", "环节", "买家", "客服回复", "得分", "达标", "情绪", "评语", "买家反应"))
             + "</tr>" for r in self.rows)
-        head = "".join(f"<th>{k}</th>" for k in ("回合", "环节", "客服回复", "得分", "达标", "情绪", "评语", "买家反应"))
+        head = "".join(f"<th>{k}</th>" for k in ("回合", "环节", "买家", "客服回复", "得分", "达标", "情绪", "评语",
+                                                 "买家反应"))
         return (f'<div class="cslab-chat-report"><div style="font-size:1.1em;color:{colour}"><b>'
                 f'{html.escape(self.summary())}</b></div>'
                 f'<table><tr>{dims}</tr></table>{needs}'

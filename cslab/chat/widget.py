@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import traitlets
 
 from ..errors import CslabError, InputError
+from ..situations import context_html
 from ._scenario import PERSONA_TYPES
 from ._session import SENDERS, Session
 from ._store import load_transcript, resume, save_transcript, saved_transcripts
@@ -126,11 +127,13 @@ class ChatSimulator(widgets.VBox):
                                               tooltip="放弃当前对话，从头再练一次（换一种说法）")
         self._feedback = widgets.HTML()
         self._report_view = widgets.HTML()
+        self._info = widgets.HTML()
+        self._info_box = widgets.Accordion(children=[self._info], titles=("商品、订单与可查信息（千牛侧边栏）",))
         self._report = widgets.Output()
         self._clock = widgets.Play(value=0, min=0, max=3600, interval=1000, show_repeat=False,
                                    layout=widgets.Layout(display="none"))
         super().__init__(children=[
-            self._header, widgets.HBox([self._status, self._timer]), self._log, self._hint, self._suggestion,
+            self._header, self._info_box, widgets.HBox([self._status, self._timer]), self._log, self._hint, self._suggestion,
             widgets.HBox([self._input, self._send_button]),
             widgets.HBox([self._picker, self._insert_button, self._restart_button]),
             self._feedback, self._report_view, self._report, self._clock], **kwargs)
@@ -230,6 +233,9 @@ class ChatSimulator(widgets.VBox):
             f'<div style="color:{_GREY}">{html.escape(sc.category)} · {html.escape(sc.channel)} · 买家“{html.escape(p.name)}”'
             f'：{html.escape(p.type)}（{html.escape(PERSONA_TYPES[p.type]["desc"])}）'
             + (f" · 预算约 {p.budget:g} 元" if p.budget else "") + f'</div>{resumed}')
+        ctx = s._context
+        self._info.value = context_html(ctx["product"], ctx["order"], sc.context.get("facts") or ())
+        self._info_box.layout.display = "" if self._info.value else "none"
         stage = f"　本回合：{html.escape(s.stage_name())}" if not s.finished else ""
         self._status.value = mood_html(s.mood) + stage
         self._log.value = bubbles_html(s, show_scores=self.mode == "practice" or s.finished)

@@ -207,7 +207,7 @@ def _default_rules():
         AutoReplyRule("当日首次回复", "daily", "亲，欢迎回来！今天想看点什么呢？有问题随时告诉我～"),
         AutoReplyRule("退换货", "keyword", "亲，签收后7天内、不影响二次销售可以无理由退换，每单都送运费险，"
                       "请告诉我您的订单号，我马上为您处理～", keywords=("退货", "换货", "退款"), priority=10),
-        AutoReplyRule("发货时间", "keyword", "亲，下午4点前付款当天发货，之后次日发出，发货后一般1-3天送到～",
+        AutoReplyRule("发货时间", "keyword", "亲，下午3点前付款当天发货，之后次日发出，发货后一般1-3天送到～",
                       keywords=("发货", "几天到", "什么时候到"), priority=20),
         AutoReplyRule("快递", "keyword", "亲，我们默认发中通或圆通快递，需要顺丰可以补差价哦～",
                       keywords=("快递", "顺丰"), priority=30),
