@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 #: submodules reachable as ``cslab.<name>`` (imported lazily on first access)
 _SUBMODULES = (
+    "bot",
     "chat",
     "curriculum",
     "datagen",

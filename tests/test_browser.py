@@ -70,3 +70,30 @@ def test_reply_practice_in_jupyterlab(lab):
         assert "检查点" in result or "✓" in result or "✗" in result, f"no checkpoint table: {result[:200]}"
         assert "✗" in result, f"a one-word reply must fail some checkpoints: {result[:300]}"
         screenshot(page, "lesson03_reply")
+
+
+def test_chat_simulator_in_jupyterlab(lab):
+    """Lesson 04: a reply typed into the chat simulator and sent with Enter gets the customer's answer and feedback."""
+    base, token, tmp = lab
+    with browser_page() as page, keep_evidence(page, tmp, "lesson04"):
+        open_and_run_all(page, base, token, "lessons/04_pre_sales.ipynb")
+        log = page.locator(".cslab-chat-log").first
+        log.wait_for(state="attached", timeout=60_000)
+        log.evaluate("e => e.scrollIntoView({block: 'center'})")
+        sim = page.locator(".widget-vbox", has=page.locator(".cslab-chat-log")).last
+        before = sim.locator(".cslab-customer").count()
+        assert before >= 1, "the customer has not opened the conversation"
+        box = sim.locator(".widget-text input").first
+        box.click()
+        page.keyboard.type("亲，您好！欢迎光临悦衣小铺，我是客服小林，请问有什么可以帮您？", delay=20)
+        page.wait_for_timeout(500)
+        box.press("Enter")
+        sim.locator(".cslab-chat-feedback").wait_for(timeout=30_000)
+        page.wait_for_function(
+            "([n]) => document.querySelectorAll('.cslab-chat-log .cslab-customer').length > n", arg=[before],
+            timeout=30_000)
+        feedback = sim.locator(".cslab-chat-feedback").inner_text()
+        assert "分" in feedback and ("✓" in feedback or "✗" in feedback), feedback[:300]
+        assert "买家的反应" in feedback, feedback[:300]
+        assert sim.locator(".cslab-agent").count() >= 1
+        screenshot(page, "lesson04_chat")

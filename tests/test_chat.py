@@ -338,3 +338,57 @@ def test_workspace_is_the_only_store(tmp_path, monkeypatch):
     s.send(GREETING, at=5)
     name = chat.save_transcript(s)
     assert workspace.path_for(name).exists()
+
+
+AGENT_FIRST = """
+    id: t_first
+    title: 客服先开口
+    category: 催付
+    persona: {name: 小催, type: 理智型}
+    context: {order: D202610300016, start: "2026-10-30 09:10:00"}
+    intents:
+      size_l: [L码]
+    start: nudge
+    nodes:
+      nudge:
+        narration: 买家 08:28 拍下订单 D202610300016，还没有付款。
+        stage: remind_pay
+        next:
+          - if: {intent: size_l}
+            goto: paid
+          - if: {passed: true}
+            goto: paid
+          - goto: stay
+      paid:
+        end: 付款
+        customer: ["好的，这就付"]
+"""
+
+
+def test_agent_speaks_first_after_a_narration(tmp_path):
+    path = _write(tmp_path, AGENT_FIRST, "t_first.yaml")
+    assert chat.validate_scenario(path) == []
+    s = chat.Session(chat.load_scenario(path))
+    assert [m["sender"] for m in s.transcript] == ["system"] and s.last_customer_message == ""
+    assert "还没有付款" in s.transcript[0]["text"]
+    t = s.send("亲，您拍的宝贝还没付款哦，今天15点前付款当天发出，有问题随时找我～", at=5)
+    assert t.customer == "" and s.outcome == "付款"
+
+
+def test_intent_words_match_without_case(tmp_path):
+    s = chat.Session(chat.load_scenario(_write(tmp_path, AGENT_FIRST, "t_first.yaml")))
+    assert "size_l" in s.send("建议换l码", at=5).intents
+
+
+def test_regex_flags_in_intents_are_a_chinese_problem(tmp_path):
+    body = AGENT_FIRST.replace("size_l: [L码]", "size_l: {words: [L码], patterns: ['(?i)xl码']}")
+    found = chat.validate_scenario(_write(tmp_path, body, "t_flag.yaml"))
+    assert found and "size_l" in found[0]
+
+
+def test_asking_the_same_thing_again_and_again_ends(tmp_path):
+    body = MINI.replace("if: {passed: true}", "if: {intent: ask_budget}")
+    s = chat.Session(chat.load_scenario(_write(tmp_path, body)))
+    while not s.finished:
+        s.send("亲，您好，欢迎光临～", at=5)   # a good greeting, but not what this node waits for
+    assert s.outcome == "流失" and len(s.turns) == 5 and s.mood > 50

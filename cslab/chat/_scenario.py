@@ -136,6 +136,7 @@ class Node:
     end: str = ""
     mood_label: str = ""
     facts: tuple = ()
+    narration: str = ""
 
     @property
     def is_end(self) -> bool:
@@ -236,7 +237,11 @@ def _parse_intents(raw, where: str) -> dict:
             except re.error as exc:
                 raise DataError(f"{where}：意图 {name} 的正则表达式 {p!r} 有误（{exc}）。") from None
             parts.append(f"(?:{p})")
-        out[str(name)] = re.compile("|".join(parts))
+        try:
+            out[str(name)] = re.compile("|".join(parts), re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"{where}：意图 {name} 的词表和正则合在一起无法编译（{exc}）。"
+                            f"不要在正则里写 (?i) 这类全局标记：比对本来就不分大小写。") from None
     return out
 
 
@@ -318,13 +323,15 @@ def _build(raw, path: Path) -> Scenario:
 def _node(nid: str, spec, name: str) -> Node:
     where = f"场景文件 {name} 的节点 {nid}"
     _need(isinstance(spec, dict), f"{where} 应是映射（customer、stage、next 或 end）。")
-    unknown = set(spec) - {"customer", "stage", "hint", "retry", "next", "end", "mood_label", "facts"}
+    unknown = set(spec) - {"customer", "stage", "hint", "retry", "next", "end", "mood_label", "facts", "narration"}
     _need(not unknown, f"{where} 有不认识的字段 {'、'.join(sorted(map(str, unknown)))}。")
     if spec.get("end"):
         customer = _lines(spec["customer"], where, "customer ") if spec.get("customer") else ()
-        return Node(nid, customer, end=str(spec["end"]))
-    _need("customer" in spec, f"{where} 缺少 customer（买家说的话）。")
-    customer = _lines(spec["customer"], where, "customer ")
+        return Node(nid, customer, end=str(spec["end"]), narration=str(spec.get("narration") or "").strip())
+    narration = str(spec.get("narration") or "").strip()
+    _need("customer" in spec or narration, f"{where} 缺少 customer（买家说的话）；"
+          f"由客服先开口的节点（如主动催付）要写 narration（旁白，说明情况）。")
+    customer = _lines(spec["customer"], where, "customer ") if "customer" in spec else ()
     retry = _lines(spec["retry"], where, "retry ") if spec.get("retry") else ()
     trans = []
     nxt = spec.get("next")
@@ -345,7 +352,7 @@ def _node(nid: str, spec, name: str) -> Node:
     facts = spec.get("facts") or []
     return Node(nid, customer, stage=str(spec.get("stage") or ""), hint=str(spec.get("hint") or ""), retry=retry,
                 transitions=tuple(trans), mood_label=str(spec.get("mood_label") or ""),
-                facts=tuple(facts) if isinstance(facts, list) else (facts,))
+                facts=tuple(facts) if isinstance(facts, list) else (facts,), narration=narration)
 
 
 # ------------------------------------------------------------------------------ validation

@@ -48,6 +48,8 @@ _GIVE_UP = {
     "未解决": ("算了，问了也白问。",),
 }
 _TEMPLATE = re.compile(r"\{([^{}\s]{1,12})\}")
+#: a customer who has to ask at the same node this many times gives up
+_MAX_VISITS = 5
 #: score flags that make a reply unacceptable even as a probing question
 _SEVERE = {"red_line", "stuffing", "copying", "not_chinese", "empty"}
 
@@ -214,10 +216,12 @@ class Session:
 
     @property
     def last_customer_message(self) -> str:
-        """What the customer said last (the message the agent is answering)."""
+        """What the customer said last (the message the agent is answering); "" when the shop speaks first."""
         for m in reversed(self.transcript):
             if m["sender"] == "customer":
                 return m["text"]
+            if m["sender"] == "agent":
+                return ""
         return ""
 
     @property
@@ -246,6 +250,8 @@ class Session:
             elif node.customer:
                 line = self._pick(node.customer)
         text = self._fill(line) if line else ""
+        if node.narration and not retry:
+            self._say("system", self._fill(node.narration), node=node_id, narration=True)
         if self._reveal:
             text = "".join(r.rstrip("。") + "。" if not r.endswith(("。", "～", "！", "？", "~")) else r
                            for r in self._reveal) + text
@@ -400,6 +406,8 @@ class Session:
         if not going_to_end and (self.mood <= 0 or self.fails >= self.scenario.persona.patience
                                  or len(self.turns) >= self.scenario.max_turns):
             self._give_up()
+        elif target == "stay" and self.visits[node.id] >= _MAX_VISITS:
+            self._give_up()              # asked the same thing again and again: the customer leaves
         elif target == "stay":
             self._enter(node.id, retry=True)
         else:

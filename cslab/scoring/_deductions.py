@@ -104,6 +104,8 @@ def _night(s: Scene):
     if s.ctx.now is None:
         return False, "没有提供发送时间（context 的 now），不检查。"
     h = s.ctx.now.hour
+    if (h >= 22 or h < 8) and s.customer.strip():
+        return False, f"发送时间 {s.ctx.now:%H:%M} 虽在夜间，但这是回复买家自己发来的消息，不算打扰。"
     if h >= 22 or h < 8:
         return True, f"发送时间 {s.ctx.now:%H:%M} 在 22:00—8:00 之间，会打扰买家休息。"
     return False, f"发送时间 {s.ctx.now:%H:%M}，不在夜间。"
