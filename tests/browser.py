@@ -135,8 +135,10 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
 
     Run All is clicked again if the kernel was not ready to take it (seen under CPU load).
     """
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}", timeout=timeout_ms)
-    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=timeout_ms)
+    # ``reset`` drops the tabs an earlier test left in the workspace; the waits are scoped to the
+    # visible panel anyway (a restored tab's cells are in the DOM but never visible)
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset", timeout=timeout_ms)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     while True:

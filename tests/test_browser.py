@@ -83,6 +83,10 @@ def test_chat_simulator_in_jupyterlab(lab):
         sim = page.locator(".widget-vbox", has=page.locator(".cslab-chat-log")).last
         before = sim.locator(".cslab-customer").count()
         assert before >= 1, "the customer has not opened the conversation"
+        timer = sim.locator(".cslab-timer")
+        timer.wait_for(timeout=20_000)                       # the response-time timer ticks in the page
+        page.wait_for_function("() => /已等待 [1-9]/.test(document.querySelector('.cslab-timer').textContent)",
+                               timeout=20_000)
         box = sim.locator(".widget-text input").first
         box.click()
         page.keyboard.type("亲，您好！欢迎光临悦衣小铺，我是客服小林，请问有什么可以帮您？", delay=20)

@@ -357,3 +357,24 @@ def test_panel_shows_errors_and_resets():
         p.strategy = "fastest"
     with pytest.raises(InputError):
         p.account = "悦衣小铺:不存在"
+
+
+def test_panel_saves_routing_fields_into_the_workbench(tmp_path, monkeypatch):
+    """Routing edits survive a restart: saved into the workbench's sub-accounts, unknown accounts reported."""
+    from cslab import workbench
+    from cslab.workbench.routing_widget import RoutingPanel
+
+    monkeypatch.setenv("CSLAB_WORKDIR", str(tmp_path))
+    wb = workbench.load()
+    accounts = [a.to_dict() for a in wb.accounts]
+    panel = RoutingPanel(accounts=accounts, show_chart=False)
+    panel.account = accounts[0]["name"]
+    panel._weight.value = 7
+    panel._products.value = "SP0001, SP0002"
+    saved = panel.save_to_workbench()
+    assert accounts[0]["name"] in saved
+    again = workbench.load().accounts.get(accounts[0]["name"])     # a fresh load = a kernel restart
+    assert again.weight == 7 and tuple(again.products) == ("SP0001", "SP0002")
+    panel.accounts.append(dict(accounts[0], name="悦衣小铺:不存在", nickname="不存在"))
+    panel.save_to_workbench()
+    assert "不存在" in panel._edit_message.value

@@ -146,6 +146,7 @@ class ChatSimulator(widgets.VBox):
         self.mode = mode
         self.session = self._open(resume_unfinished)
         self._render()
+        self._kick_clock_later()
 
     # -- set-up ----------------------------------------------------------------------
     def _auto_reply(self):
@@ -213,6 +214,27 @@ class ChatSimulator(widgets.VBox):
         if content.get("event") == "submit":
             self.submit()
 
+    def _kick_clock_later(self, delay: float = 2.0) -> None:
+        """Start the ticking timer once the view exists: the browser's Play only animates on a False→True change."""
+        try:
+            from IPython import get_ipython
+
+            if getattr(get_ipython(), "kernel", None) is None:
+                return                       # headless (tests, scripts): nothing to tick
+        except ImportError:
+            return
+        import threading
+
+        timer = threading.Timer(delay, self._restart_clock)
+        timer.daemon = True
+        timer.start()
+
+    def _restart_clock(self) -> None:
+        if self.session.finished:
+            return
+        self._clock.playing = False
+        self._clock.playing = True
+
     def _on_clock_change(self, change):
         if self.session.finished:
             return
@@ -245,7 +267,11 @@ class ChatSimulator(widgets.VBox):
         done = s.finished
         for w in (self._input, self._send_button, self._picker, self._insert_button):
             w.disabled = done
-        self._clock.playing = not done
+        if done:
+            self._clock.playing = False
+        else:
+            self._restart_clock()
+        self._on_clock_change({"new": 0})
         if done:
             self._timer.value = ""
             self._show_report()

@@ -121,6 +121,8 @@ class RoutingPanel(widgets.VBox):
                                               tooltip="同一天、同样的子账号，五种策略各跑一遍")
         self._reset_button = widgets.Button(description="恢复默认账号", icon="undo",
                                             tooltip="放弃修改，按这一天在职的客服重建子账号")
+        self._save_button = widgets.Button(description="保存到工作台", icon="save",
+                                           tooltip="把权重、绑定商品、页面来源、启用和接待量写进工作台的子账号设置")
         self._summary_view = widgets.HTML()
         self._chart = widgets.Image(format="png", layout=widgets.Layout(display="none", max_width="100%"))
         super().__init__(children=[
@@ -130,7 +132,7 @@ class RoutingPanel(widgets.VBox):
             widgets.HBox([self._account_box, self._enabled]), self._account_info,
             widgets.HBox([self._weight, self._max]), widgets.HBox([self._products, self._sources]),
             self._edit_message,
-            widgets.HBox([self._run_button, self._compare_button, self._reset_button]),
+            widgets.HBox([self._run_button, self._compare_button, self._reset_button, self._save_button]),
             self._summary_view, self._chart,
         ], **kwargs)
         traitlets.link((self._strategy_box, "value"), (self, "strategy"))
@@ -145,6 +147,7 @@ class RoutingPanel(widgets.VBox):
         self._run_button.on_click(lambda _b: self.run())
         self._compare_button.on_click(lambda _b: self.compare())
         self._reset_button.on_click(lambda _b: self.reset_accounts())
+        self._save_button.on_click(lambda _b: self.save_to_workbench())
         self.date = str(date)
         self.strategy = strategy
         self._on_strategy_change({"new": self.strategy})
@@ -263,6 +266,34 @@ class RoutingPanel(widgets.VBox):
         self._fill_accounts()
         self._edit_message.value = ""
         return self.accounts
+
+    def save_to_workbench(self) -> list:
+        """Write the routing fields of the accounts into the student's workbench (sub-accounts); returns the names saved.
+
+        Accounts the workbench does not have are reported, not created (create them in the
+        sub-account panel first); the settings survive a kernel restart.
+        """
+        from . import load
+
+        wb = load()
+        saved, missing = [], []
+        try:
+            for a in self.accounts:
+                if wb.accounts.get(a["name"]) is None:
+                    missing.append(a["nickname"])
+                    continue
+                wb.accounts.modify(a["name"], weight=a["weight"], products=tuple(a["products"]),
+                                   sources=tuple(a["sources"]), enabled=a["enabled"],
+                                   max_concurrent=a["max_concurrent"])
+                saved.append(a["name"])
+            wb.save(sections=["accounts"])
+        except CslabError as exc:
+            self._edit_message.value = _error_html(f"没有保存：{exc}")
+            return []
+        note = f"；工作台里没有这些子账号，没有保存：{'、'.join(missing)}（先在子账号面板里创建）" if missing else ""
+        self._edit_message.value = (f'<div style="color:{_GREY}">已把 {len(saved)} 个子账号的分流设置保存到工作台'
+                                    f'{html.escape(note)}。</div>')
+        return saved
 
     def run(self):
         """Simulate the day with the current settings; shows summary and chart, returns the result (None on bad input)."""
