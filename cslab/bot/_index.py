@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import math
 
+from ._lexicon import LIGHT_WEIGHT
+
 TOP_K = 40
 K1, B = 1.2, 0.75
 CUE_BONUS = 0.16
@@ -33,6 +35,8 @@ MIN_MASS = 3.0
 #: weights of the confidence parts (cover_q, cover_d, ratio, partial ratio)
 W_COVER_Q, W_COVER_D, W_RATIO, W_PARTIAL = 0.3, 0.2, 0.2, 0.15
 W_TOPIC = 1.0
+#: a question made only of light question words (怎么办, 啥意思) keeps this share of its confidence
+LIGHT_ONLY_FACTOR = 0.4
 
 
 class Index:
@@ -138,6 +142,8 @@ class Index:
                 best[e] = conf
         out = []
         scale = min(1.0, q_mass / MIN_MASS)
+        if max(qfeats.values()) <= LIGHT_WEIGHT:  # only question words (怎么办, 什么情况): no topic at all
+            scale *= LIGHT_ONLY_FACTOR
         cue_hit = {}
         for e, conf in best.items():
             t = self.topics[e]

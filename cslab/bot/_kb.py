@@ -267,6 +267,11 @@ class KnowledgeBase:
         custom = self._search("custom", question, day, prod)
         if self._shop.wants_human(question):
             return self._human(official + custom)
+        outside = self._shop.outside(question)
+        if outside:
+            name, word = outside
+            return Answer(FALLBACK_TEXT, None, None, 0.0, True,
+                          f"买家问的是知识库不回答的问题（{name}：“{word}”），需要人来判断：转人工。", "fallback", ())
         best_o = official[0] if official else (None, 0.0)
         best_c = custom[0] if custom else (None, 0.0)
         if best_c[0] is not None and best_c[1] >= HANDOFF_BELOW and best_c[1] > best_o[1] + CUSTOM_MARGIN:
@@ -340,6 +345,9 @@ class KnowledgeBase:
         return mask
 
 
+#: a clause that asks something (吗, 能不能, 多久, 帮我 …): it may promote another candidate of the whole question
+_ASKING = re.compile(r"[吗么嘛?？]|怎么|怎样|如何|咋|能不能|能否|可不可以|可以不|行不行|多久|几天|什么|啥|哪|想问|问下|问一下|"
+                     r"帮我|麻烦|[没不]$")
 _CLAUSE = re.compile(r"[\s，,。.!！?？;；~～…、]+")
 
 
@@ -358,12 +366,19 @@ def _clause_search(index, question: str, mask) -> list:
     if len(clauses) < 2:
         return found
     lift: dict = {}
+    asked: dict = {}
     for clause in clauses[-MAX_CLAUSES:]:
+        asking = bool(_ASKING.search(clause))
         for e, conf in index.search(clause, mask, limit=2):
             t = index.topics[e]
             lift[t] = max(lift.get(t, 0.0), CLAUSE_FACTOR * conf)
+            if asking:
+                asked[t] = max(asked.get(t, 0.0), CLAUSE_FACTOR * conf)
     top, conf = found[0]
-    return [(top, max(conf, lift.get(index.topics[top], 0.0))), *found[1:]]
+    out = [(top, max(conf, lift.get(index.topics[top], 0.0)))]
+    out += [(e, max(c, asked.get(index.topics[e], 0.0))) for e, c in found[1:]]
+    out.sort(key=lambda x: -x[1])
+    return out
 
 
 def _with_id(e: Entry, new_id: str) -> Entry:

@@ -51,7 +51,7 @@ STOPWORDS = (
     "在吗", "在不在", "谢谢", "麻烦", "那个", "这个", "这款", "这件", "一下", "的话", "可以", "是不是",
     "吗", "呢", "啊", "呀", "吧", "嘛", "哦", "哈", "啦", "呐", "哇", "的", "了", "我", "你", "您",
     "们", "他", "她", "它", "就", "也", "都", "还", "又", "很", "太", "挺", "给", "把", "被", "是", "有点",
-    "嗯", "额", "呃", "喔", "噢", "哎", "诶", "唉", "好的", "吖",
+    "嗯", "额", "呃", "喔", "噢", "哎", "诶", "唉", "好的", "吖", "么",
 )
 #: question words that say little about the topic: their features count :data:`LIGHT_WEIGHT` as much
 LIGHT = ("怎么办", "怎么", "什么时候", "什么", "为什么", "多久", "多少", "哪里", "哪个", "没有", "现在", "已经", "问题",
@@ -133,6 +133,12 @@ class Lexicon:
             x = core[:1]
             if x in self.single and core[1:] in ("", "不" + x, "没" + x, "个", "下", "一下", "回"):
                 tok = tok.replace(x, self.single[x])
+            elif len(tok) == 2 and all(c in self.single for c in tok) and any(self.single[c] in self.light for c in tok):
+                # rjieba keeps a question word with a variant (发啥, 咋退): each is a word of its own (卷发 stays)
+                tok = "".join(self.single[c] for c in tok)
+            elif len(tok) >= 3 and tok[-1] in self.single and self.single[tok[-1]].startswith(tok[-1]):
+                # a verb glued to a two-character adverb (马上发, 今天换): 马上 + 发货; 头发 and 洗发 stay
+                tok = tok[:-1] + self.single[tok[-1]]
             out.append(tok)
         return "".join(out)
 

@@ -11,6 +11,10 @@ person. :func:`load_shop` reads the file once per version (cached on its modific
 True
 >>> shop.wants_human("别用机器人回我，叫个真人"), shop.wants_human("在吗？？"), shop.wants_human("人工费贵吗")
 (True, True, False)
+>>> shop.wants_human("你们打个电话给我吧"), shop.wants_human("快递员打电话给我我没接到")
+(True, False)
+>>> shop.outside("这件配牛仔裤好看吗")
+('穿搭建议', '好看吗')
 """
 
 from __future__ import annotations
@@ -22,14 +26,19 @@ from dataclasses import dataclass
 from .. import zhtext
 from ..datasets import data_dir, read_yaml
 from ..errors import DataError
-from ._lexicon import STOPWORDS, Lexicon, plain
+from ._lexicon import LIGHT, STOPWORDS, Lexicon, plain
 from ._model import TOPICS, WelcomeCard, make_entry
 
 KB_FILE = "knowledge_base.yaml"
 _LABEL = "知识库"
 # Asking for a person (店小蜜 转人工 triggers); matched on the folded text without punctuation.
 _HUMAN = re.compile(r"转人工|人工(?!费|智能|合成|养殖|种植)|真人|活人|人类客服|机器人|别自动回复|转接|找个人|叫个人|"
-                    r"(?:找|叫|要)(?:你们)?(?:店长|主管|负责人|经理|掌柜)")
+                    r"(?:找|叫|要)(?:你们)?(?:店长|主管|负责人|经理|掌柜)|(?<![a-z])rg(?![a-z])|答非所问|听不懂我|"
+                    r"客服本人|(?:换|安排|叫|找|来)(?:一)?个(?:真的|正常的|活的)?客服|安排客服|客服接待|"
+                    r"(?:要|想|让我|请)(?:直接)?(?:跟|和|同)(?:你们)?(?:的)?客服(?:直接)?(?:说|聊|讲|沟通|谈)")
+# “call me”: the buyer wants a person on the phone (not a courier who phoned)
+_CALL_ME = re.compile(r"打个?电话给我|给我打个?电话|回个?电话给我|给我回个?电话|电话联系我|打我电话")
+_COURIER = re.compile(r"快递|派送|派件|小哥|骑手|司机|驿站")
 # A message that is only a greeting or a call (在吗, 有人吗, 你好): the buyer wants someone to answer.
 _CALL = re.compile(r"^(?:亲+|你好|您好|在吗|在么|在不在|在嘛|有人吗|有人在吗|有没有人|hello|hi|哈喽|客服|老板|掌柜|"
                    r"店家|喂|[?？!！]+)+$")
@@ -49,36 +58,51 @@ class EmergencyRule:
 class Shop:
     """Welcome card, topic keywords, lexicon and emergency rules of one knowledge-base file."""
 
-    def __init__(self, welcome: WelcomeCard, cues: dict, synonyms: dict, emergency: tuple):
+    def __init__(self, welcome: WelcomeCard, cues: dict, synonyms: dict, emergency: tuple, outside: tuple = (),
+                 light: tuple = ()):
         self.welcome = welcome
+        #: words that only name the goods (连衣裙, 毛巾): they say little about the question, so they weigh little
+        self.light = light
         self.cues = cues
         self.synonyms = synonyms
         self.rules = emergency
+        #: questions no knowledge answers (穿搭建议, 账号安全): keyword groups that hand off without an answer
+        self.outside_rules = outside
         self._lexicon = None
 
     @property
     def lexicon(self) -> Lexicon:
         """The :class:`~cslab.bot._lexicon.Lexicon` of the synonym table (built on first use: it loads pypinyin)."""
         if self._lexicon is None:
-            self._lexicon = Lexicon(self.synonyms, STOPWORDS)
+            self._lexicon = Lexicon(self.synonyms, STOPWORDS, (*LIGHT, *self.light))
         return self._lexicon
 
     def emergency(self, text: str):
         """``(rule name, keyword, answer)`` of the first emergency keyword in ``text``, or None."""
-        folded = fold(text)
-        for rule in self.rules:
-            t = folded
-            for exc in rule.exceptions:
-                t = t.replace(exc, "|")
-            for kw in rule.keywords:
-                if kw in t:
-                    return rule.name, kw, rule.answer
-        return None
+        return _first(self.rules, fold(text))
+
+    def outside(self, text: str):
+        """``(group name, keyword)`` when ``text`` asks what the shop's knowledge does not cover (穿搭建议 …), or None."""
+        hit = _first(self.outside_rules, fold(text))
+        return hit[:2] if hit else None
 
     def wants_human(self, text: str) -> bool:
-        """True when the buyer asks for a person (转人工, 真人, 不要机器人, 找你们店长 …) or only calls (在吗)."""
+        """True when the buyer asks for a person (转人工, 真人, 不要机器人, 找你们店长, 打电话给我 …) or only calls (在吗)."""
         folded = fold(text)
+        if _CALL_ME.search(folded) and not _COURIER.search(folded):
+            return True
         return bool(_HUMAN.search(folded) or _CALL.match(folded))
+
+
+def _first(rules, folded: str):
+    for rule in rules:
+        t = folded
+        for exc in rule.exceptions:
+            t = t.replace(exc, "|")
+        for kw in rule.keywords:
+            if kw in t:
+                return rule.name, kw, rule.answer
+    return None
 
 
 def fold(text: str) -> str:
@@ -129,8 +153,15 @@ def _load(path: str, _mtime: int):
         rules.append(EmergencyRule(str(r.get("name") or f"紧急情况{i + 1}"),
                                    tuple(fold(str(k)) for k in r["keywords"]), str(r["answer"]).strip(),
                                    tuple(fold(str(k)) for k in r.get("except") or ())))
+    outside = []
+    for i, r in enumerate(raw.get("outside") or []):
+        if not isinstance(r, dict) or not r.get("keywords"):
+            raise DataError(f"{_LABEL}文件 {name} 的 outside 第 {i + 1} 组缺少 keywords。")
+        outside.append(EmergencyRule(str(r.get("name") or f"转人工{i + 1}"), tuple(fold(str(k)) for k in r["keywords"]),
+                                     "", tuple(fold(str(k)) for k in r.get("except") or ())))
     shop = Shop(card, {t: tuple(str(w) for w in ws or ()) for t, ws in cues.items()},
-                {str(k): [str(v) for v in vs] for k, vs in synonyms.items()}, tuple(rules))
+                {str(k): [str(v) for v in vs] for k, vs in synonyms.items()}, tuple(rules), tuple(outside),
+                tuple(str(w) for w in raw.get("light") or ()))
     entries, seen = [], set()
     for i, item in enumerate(raw["entries"]):
         where = item.get("id") if isinstance(item, dict) and item.get("id") else f"第 {i + 1} 条"
