@@ -357,6 +357,11 @@ def _node(nid: str, spec, name: str) -> Node:
 
 # ------------------------------------------------------------------------------ validation
 def _known_ids(kind: str) -> frozenset:
+    return _ids_in(kind, str(data_dir()))
+
+
+@functools.lru_cache(maxsize=8)
+def _ids_in(kind: str, _folder: str) -> frozenset:
     from .. import datasets
 
     if kind == "product":
