@@ -19,6 +19,8 @@ _SUBMODULES = (
     "datagen",
     "datasets",
     "errors",
+    "evaluation",
+    "gradebook",
     "labsetup",
     "phrases",
     "plotting",
