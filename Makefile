@@ -32,8 +32,11 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab $(ALLOW_ROOT) lessons/00_index.ipynb
 
+# The real-browser tests run on their own after the rest: JupyterLab's kernels start slowly when
+# they share the 2 cores with nbgrader round trips, and the browser then times out.
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 # Regenerate the shop data in data/ (deterministic: the result is byte-identical).
 data: $(VENV)/.lab-installed

@@ -122,19 +122,20 @@ def _any_cell_started(page) -> bool:
         .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""", _PROMPTS)
 
 
-def _accept_dialogs(page, budget: list) -> None:
-    """Accept a modal dialog if one is open (e.g. 选择内核 when a slow kernel start timed out), at most ``budget[0]`` times.
+def _accept_dialogs(page, state: dict) -> None:
+    """Accept a modal dialog (e.g. 选择内核 when a slow kernel start timed out), but not in a rush.
 
-    Accepting 选择内核 starts a new kernel; accepting it again while that kernel is still starting
-    would replace it once more (seen under CI load: a kernel started and shut down every second),
-    so each notebook gets one acceptance, after a pause that lets a slow kernel come up first.
+    Accepting 选择内核 starts a new kernel; accepting again while that kernel is still starting
+    replaces it once more (seen under CI load: a kernel started and shut down every second). So a
+    dialog is accepted only after it has stayed open 3 s, at most once every 20 s, four times in all.
     """
     accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    if not accept.count() or budget[0] <= 0:
+    if not accept.count() or state["left"] <= 0 or time.monotonic() - state["last"] < 20:
         return
     page.wait_for_timeout(3000)
     if accept.count():
-        budget[0] -= 1
+        state["left"] -= 1
+        state["last"] = time.monotonic()
         accept.first.click()
         page.wait_for_timeout(1000)
 
@@ -150,15 +151,15 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell", timeout=timeout_ms)
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
-    budget = [1]
+    state = {"left": 4, "last": 0.0}
     while True:
-        _accept_dialogs(page, budget)
+        _accept_dialogs(page, state)
         page.locator(".lm-MenuBar-item").nth(3).click()  # 运行 / Run
         page.locator(RUN_ALL).click()
         clicked = time.monotonic()
         while time.monotonic() < deadline:
             page.wait_for_timeout(300)
-            _accept_dialogs(page, budget)
+            _accept_dialogs(page, state)
             if _all_cells_ran(page) and page.locator(KERNEL_IDLE).count():
                 return
             if not _any_cell_started(page) and time.monotonic() - clicked > 10:
