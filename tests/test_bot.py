@@ -249,6 +249,54 @@ def test_outside_exceptions_are_answered(kb):
     assert a.topic == "礼品包装" and not a.handoff
 
 
+
+@pytest.mark.parametrize("question", ["便宜40块吗 学生党", "再少20块行不行", "底价多少直说吧", "这是在商场买的 能帮我修一下吗",
+                                      "别家店买的东西能在你这退吗", "这件上身会不会显矮"])
+def test_haggling_other_shops_goods_and_looks_hand_off(kb, question):
+    """A price to haggle over, goods bought elsewhere and 显矮/显老 judgements are for a person (outside:)."""
+    a = kb.answer(question)
+    assert a.handoff and a.source == "fallback", a.reason
+
+
+def test_a_general_request_for_a_discount_is_answered_from_the_knowledge(kb):
+    """“能便宜点吗” with no figure gets the shop's answer (KB060: 活动价 + 店铺券), not a hand-off."""
+    a = kb.answer("便宜一点吧亲")
+    assert a.topic == "优惠券活动" and not a.handoff
+
+
+@pytest.mark.parametrize("question, topic", [("这个颜色显黑 能换个浅一点的颜色吗", "换货"),
+                                             ("穿上显胖，家里人都说不好看，还能退吗", "退货")])
+def test_a_styling_remark_beside_a_question_does_not_hide_the_question(kb, question, topic):
+    """outside groups marked ``remark`` only rule their own clause: another clause that asks is answered."""
+    a = kb.answer(question)
+    assert a.topic == topic and not a.handoff, a.reason
+
+
+@pytest.mark.parametrize("question", ["听不明白我说的吗", "别让机器回了", "换个人来处理吧"])
+def test_a_buyer_tired_of_the_machine_gets_a_person(kb, question):
+    """听不懂 / 跟机器 / 换个人 wordings hand off with topic 联系人工."""
+    a = kb.answer(question)
+    assert a.topic == "联系人工" and a.handoff
+
+
+@pytest.mark.parametrize("question, topic", [("不想换了 帮我退掉", "退货"), ("不退了 换个小一码", "换货")])
+def test_a_ruled_out_return_or_exchange_does_not_decide_the_topic(kb, question, topic):
+    """不想换 / 不退: the verb the buyer rules out says nothing about the topic."""
+    a = kb.answer(question)
+    assert a.topic == topic and not a.handoff, a.reason
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("省份选错了 能帮我改成浙江吗", "修改地址"), ("能改下dz吗", "修改地址"), ("hb能付吗", "支付方式"),
+    ("均码还bh吗", "库存补货"), ("现在买能保到下个月吗", "价格保护"), ("包裹被人签走了 我没收到", "签收问题"),
+    ("发票内容能开成日用品吗", "发票"), ("我胸大 拍哪个码", "尺码建议"), ("是硅胶的吗", "商品材质"),
+    ("我想退会 怎么操作", "会员权益"), ("能给我扎个蝴蝶结吗", "礼品包装"),
+])
+def test_abbreviations_and_topic_words_of_new_wordings(kb, question, topic):
+    """dz/hb/bh, 保到, 签走, 开成, body shape, materials, 退会 and ribbons land on their topic."""
+    a = kb.answer(question)
+    assert a.topic == topic and not a.handoff, a.reason
+
 # --------------------------------------------------------------------------- priority, period, scope
 def test_official_knowledge_beats_a_custom_entry_that_matches_as_well():
     """A custom entry with the same question as an official one does not win; the reason says why."""

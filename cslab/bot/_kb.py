@@ -270,8 +270,13 @@ class KnowledgeBase:
         outside = self._shop.outside(question)
         if outside:
             name, word = outside
-            return Answer(FALLBACK_TEXT, None, None, 0.0, True,
-                          f"买家问的是知识库不回答的问题（{name}：“{word}”），需要人来判断：转人工。", "fallback", ())
+            rest = self._asked_elsewhere(question) if self._shop.outside_rule(question).remark else None
+            if rest is None:
+                return Answer(FALLBACK_TEXT, None, None, 0.0, True,
+                              f"买家问的是知识库不回答的问题（{name}：“{word}”），需要人来判断：转人工。", "fallback", ())
+            # “黑色显胖 能换吗”: the 穿搭 remark is context, the question is asked in another clause
+            official = self._search("official", rest, day, prod)
+            custom = self._search("custom", rest, day, prod)
         best_o = official[0] if official else (None, 0.0)
         best_c = custom[0] if custom else (None, 0.0)
         if best_c[0] is not None and best_c[1] >= HANDOFF_BELOW and best_c[1] > best_o[1] + CUSTOM_MARGIN:
@@ -293,6 +298,14 @@ class KnowledgeBase:
         why += "，买家要找人工：转人工。" if handoff else "。"
         return Answer(entry.answer, entry.id, entry.topic, round(conf, 3), handoff, why, entry.source,
                       _suggest(official + custom, entry))
+
+    def _asked_elsewhere(self, question: str):
+        """The clauses of ``question`` without an ``outside`` keyword, when one of them asks something; else None."""
+        clauses = [c for c in _CLAUSE.split(question) if len(c) >= 2]
+        rest = [c for c in clauses if not self._shop.outside(c)]
+        if len(rest) == len(clauses) or not any(_ASKING.search(c) for c in rest):
+            return None
+        return " ".join(rest)
 
     def _human(self, found) -> Answer:
         people = [(e, c) for e, c in found if e.topic == _HUMAN_TOPIC]

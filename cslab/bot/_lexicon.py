@@ -57,6 +57,9 @@ STOPWORDS = (
 LIGHT = ("怎么办", "怎么", "什么时候", "什么", "为什么", "多久", "多少", "哪里", "哪个", "没有", "现在", "已经", "问题",
          "情况", "一下", "一直")
 LIGHT_WEIGHT = 0.3
+#: one-character verbs a buyer can rule out (不想换, 不退 就想换), and the words that rule them out
+_REFUSABLE = frozenset("退换")
+_REFUSE = frozenset(("不想", "不要", "不用", "不打算", "不需要", "不想要"))
 _SPLIT = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _DIGITS = re.compile(r"[0-9]+")
 _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
@@ -128,10 +131,16 @@ class Lexicon:
 
     def _words(self, run: str) -> str:
         out = []
+        prev = ""
         for tok in zhtext.cut(run):
             core = tok[1:] if len(tok) > 1 and tok[0] in "不没" else tok
             x = core[:1]
-            if x in self.single and core[1:] in ("", "不" + x, "没" + x, "个", "下", "一下", "回"):
+            refused = prev in _REFUSE or tok != core and tok[0] == "不" or prev == "不" and len(out) == 1
+            prev = tok
+            if x in _REFUSABLE and x in self.single and core[1:] in ("", "了") and refused:
+                # 不想换 / 不退 就想换: the buyer rules this out, so it says nothing of the topic
+                tok = ""
+            elif x in self.single and core[1:] in ("", "不" + x, "没" + x, "个", "下", "一下", "回"):
                 tok = tok.replace(x, self.single[x])
             elif len(tok) == 2 and all(c in self.single for c in tok) and any(self.single[c] in self.light for c in tok):
                 # rjieba keeps a question word with a variant (发啥, 咋退): each is a word of its own (卷发 stays)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import zhtext
 from ..datasets import data_dir, read_yaml
@@ -34,7 +35,8 @@ _LABEL = "知识库"
 # Asking for a person (店小蜜 转人工 triggers); matched on the folded text without punctuation.
 _HUMAN = re.compile(r"转人工|人工(?!费|智能|合成|养殖|种植)|真人|活人|人类客服|机器人|别自动回复|转接|找个人|叫个人|"
                     r"(?:找|叫|要)(?:你们)?(?:店长|主管|负责人|经理|掌柜)|(?<![a-z])rg(?![a-z])|答非所问|听不懂我|"
-                    r"客服本人|(?:换|安排|叫|找|来)(?:一)?个(?:真的|正常的|活的)?客服|安排客服|客服接待|"
+                    r"客服本人|听不懂|听不明白|(?:跟|和|同|是|让)机器(?!洗)|换个人(?:来|吧|聊|回|$)|"
+                    r"(?:换|安排|叫|找|来)(?:一)?个(?:真的|正常的|活的)?客服|安排客服|客服接待|"
                     r"(?:要|想|让我|请)(?:直接)?(?:跟|和|同)(?:你们)?(?:的)?客服(?:直接)?(?:说|聊|讲|沟通|谈)")
 # “call me”: the buyer wants a person on the phone (not a courier who phoned)
 _CALL_ME = re.compile(r"打个?电话给我|给我打个?电话|回个?电话给我|给我回个?电话|电话联系我|打我电话")
@@ -42,6 +44,7 @@ _COURIER = re.compile(r"快递|派送|派件|小哥|骑手|司机|驿站")
 # A message that is only a greeting or a call (在吗, 有人吗, 你好): the buyer wants someone to answer.
 _CALL = re.compile(r"^(?:亲+|你好|您好|在吗|在么|在不在|在嘛|有人吗|有人在吗|有没有人|hello|hi|哈喽|客服|老板|掌柜|"
                    r"店家|喂|[?？!！]+)+$")
+_DIGITS = re.compile(r"[0-9]+")
 _FOLD_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
@@ -53,6 +56,16 @@ class EmergencyRule:
     keywords: tuple
     answer: str
     exceptions: tuple = ()
+    #: (``outside`` groups) a remark, not a question: another clause that asks something is still answered
+    remark: bool = False
+
+
+class OutsideHit(NamedTuple):
+    """An ``outside`` group found in a question: its name, the keyword, and whether it is only a remark."""
+
+    name: str
+    keyword: str
+    remark: bool
 
 
 class Shop:
@@ -83,8 +96,17 @@ class Shop:
 
     def outside(self, text: str):
         """``(group name, keyword)`` when ``text`` asks what the shop's knowledge does not cover (穿搭建议 …), or None."""
-        hit = _first(self.outside_rules, fold(text))
-        return hit[:2] if hit else None
+        hit = self.outside_rule(text)
+        return (hit.name, hit.keyword) if hit else None
+
+    def outside_rule(self, text: str):
+        """The ``outside`` group ``text`` hits (with ``.keyword`` and ``.remark``), or None."""
+        folded = _DIGITS.sub("0", fold(text))  # 便宜50 and 便宜30 read alike
+        for rule in self.outside_rules:
+            hit = _first((rule,), folded)
+            if hit:
+                return OutsideHit(rule.name, hit[1], rule.remark)
+        return None
 
     def wants_human(self, text: str) -> bool:
         """True when the buyer asks for a person (转人工, 真人, 不要机器人, 找你们店长, 打电话给我 …) or only calls (在吗)."""
@@ -158,7 +180,7 @@ def _load(path: str, _mtime: int):
         if not isinstance(r, dict) or not r.get("keywords"):
             raise DataError(f"{_LABEL}文件 {name} 的 outside 第 {i + 1} 组缺少 keywords。")
         outside.append(EmergencyRule(str(r.get("name") or f"转人工{i + 1}"), tuple(fold(str(k)) for k in r["keywords"]),
-                                     "", tuple(fold(str(k)) for k in r.get("except") or ())))
+                                     "", tuple(fold(str(k)) for k in r.get("except") or ()), bool(r.get("remark"))))
     shop = Shop(card, {t: tuple(str(w) for w in ws or ()) for t, ws in cues.items()},
                 {str(k): [str(v) for v in vs] for k, vs in synonyms.items()}, tuple(rules), tuple(outside),
                 tuple(str(w) for w in raw.get("light") or ()))
