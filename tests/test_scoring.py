@@ -417,3 +417,36 @@ def test_mid_conversation_replies_need_no_opt_out():
     assert "opt_out" not in [c.key for c in s.checkpoints] and s.passed
     proactive = scoring.score_reply("care", "", "亲，您买的毛衣建议冷水手洗、平放晾干哦～")
     assert "opt_out" in [c.key for c in proactive.checkpoints]
+
+
+# ---------------------------------------------------------------- facts about other items, totals, variants
+_BOOTS = {"name": "加厚雪地靴", "subcategory": "雪地靴", "price": 259, "promo_price": 219,
+          "material": "牛皮 羊毛内里", "stock": 50}
+_TOWEL = {"name": "纯色毛巾", "subcategory": "毛巾", "price": 39.9, "promo_price": 35.9, "stock": 100}
+
+
+@pytest.mark.parametrize("stage, message, reply, context", [
+    # 关联推荐: the scarf's material is not a claim about the boots
+    ("recommend", "还有啥推荐", "可以配一条格纹围巾，羊毛70%的，很保暖～", {"product": _BOOTS}),
+    # a total after a coupon for several items is not the list price
+    ("answer", "5条多少钱", "亲，5条用满199减20的券后到手价159.5元～", {"product": _TOWEL}),
+    # one colour and size sold out: stock is per product in the data
+    ("answer", "黑色M有吗", "亲，黑色M码卖完了，白色M码还有货～", {"product": _TOWEL}),
+    # a replacement sent by another courier is not the first parcel's carrier
+    ("complaint", "又错了", "非常抱歉！我今晚给您顺丰加急补发一件，明天给您单号。",
+     {"order": {"order_id": "D1", "carrier": "申通", "tracking_no": "775620236293457", "status": "已签收"}}),
+])
+def test_claims_about_other_items_totals_variants_and_new_parcels_are_not_wrong_facts(stage, message, reply,
+                                                                                       context):
+    assert "wrong_facts" not in scoring.score_reply(stage, message, reply, context).flags
+
+
+@pytest.mark.parametrize("stage, message, reply, context", [
+    ("answer", "多少钱", "亲，这款到手价99元～", {"product": _TOWEL}),
+    ("answer", "有货吗", "亲，这款卖完了～", {"product": _TOWEL}),
+    ("answer", "啥材质", "亲，这双雪地靴是真丝的～", {"product": _BOOTS}),
+    ("logistics", "啥快递", "亲，您的包裹走的顺丰哦～",
+     {"order": {"order_id": "D1", "carrier": "申通", "tracking_no": "775620236293457", "status": "已发货"}}),
+])
+def test_claims_about_the_product_itself_are_still_checked(stage, message, reply, context):
+    assert "wrong_facts" in scoring.score_reply(stage, message, reply, context).flags

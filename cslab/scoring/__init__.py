@@ -40,7 +40,10 @@ why it passed or failed (quoting the words found) and what would fix it.
   没有质量问题不退、只有质量问题才能退、特价/打折…不退、拆封不退), wrong facts against the
   product/order (a claim denied or compared — “不是纯棉的”“比纯棉更滑” — is not a claim; a
   confirmation is checked against the order's ``spec`` or, without one, against the colour and
-  size among the ``facts``, skipping clauses that suggest a change such as “改XL也来得及”), wrong policy
+  size among the ``facts``, skipping clauses that suggest a change such as “改XL也来得及”; a sentence
+  about another item — rubric ``item_nouns``, e.g. 关联推荐 “配一条围巾，羊毛的” — is not checked
+  against the product, nor a worked-out total (券后、合计、5条) against its list price, nor a named
+  colour or size's stock (“黑色M码卖完了”), nor a 补发 by another courier against the order), wrong policy
   (a “15天无理由”, a refund later than 7 days after the goods come back, the buyer paying
   return postage for a quality fault), 好评返现, pressure, false urgency (“只剩最后2件” when
   stock says otherwise), and per stage: 夜间催付, 评价里争辩, 刷屏营销, 推荐与需求相反 (including

@@ -262,13 +262,45 @@ def _asserted(regex, text: str) -> bool:
     return any(not _DENIED.search(text[max(0, m.start() - 4):m.start()]) for m in regex.finditer(text))
 
 
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*")
+#: a price worked out for this order (coupons, totals, several items) is not the product's list price
+_COMPUTED = re.compile(r"券后|用券|用上|满减|满\d+减|合计|一共|总共|共计|实付|凑单|[两三四五六七八九十\d]+\s*[件套双条个支瓶]")
+#: a new shipment (补发 by another courier) is not a claim about the order's first parcel
+_NEW_SHIPMENT = re.compile(r"补发|重新发|重发|改发|换(个|成|一家)?快递|再发")
+#: a colour or a size named in the sentence: stock may be per variant, which the data does not hold
+_VARIANT = re.compile(r"码|色(?![^，,]{0,2}的?商品)|(?<![A-Za-z])(XS|S|M|L|XL|XXL)(?![A-Za-z])")
+
+
+def _other_item(sentence: str, name: str, rubric) -> bool:
+    """Does the sentence talk about another item (关联推荐: “配一条围巾”) than the context product?"""
+    lex = rubric.lexicons.get("item_nouns")
+    if lex is None or not name:
+        return False
+    return any(w not in name and w.rstrip("子") not in name for w in lex.find(sentence))
+
+
+def _about_product(text: str, p: dict, rubric) -> tuple:
+    """(text for list-price checks, text for other product checks, text for stock checks) of ``text``.
+
+    Sentences about another item are left out of all three; sentences with a computed total or a
+    coupon price are left out of the price check; sentences naming a colour or size are left out
+    of the out-of-stock check.
+    """
+    name = str(p.get("name", "")) + str(p.get("subcategory", ""))
+    own = [s for s in _SENTENCE.findall(text) if not _other_item(s, name, rubric)]
+    return ("".join(s for s in own if not _COMPUTED.search(s)), "".join(own),
+            "".join(s for s in own if not _VARIANT.search(s)))
+
+
 def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
     """Claims in the reply that contradict the product or order of the context (Chinese descriptions)."""
     p, o, out = ctx.product, ctx.order, []
+    full = text
     if p:
+        price_text, text, stock_text = _about_product(full, p, rubric)
         prices = [v for v in (_num(p.get("price")), _num(p.get("promo_price"))) if v is not None]
         if prices:
-            for m in _PRICE_CLAIM.finditer(text):
+            for m in _PRICE_CLAIM.finditer(price_text):
                 if not any(number_equal(m.group(1), v) for v in prices):
                     said = "、".join(f"{v:.2f}" for v in dict.fromkeys(prices))
                     out.append(f"说价格是 {m.group(1)} 元，商品信息里的价格是 {said} 元")
@@ -309,13 +341,15 @@ def wrong_claims(stage: str, text: str, ctx: Context, rubric) -> list:
         if stock is not None:
             if stock == 0 and _IN_STOCK.search(text):
                 out.append(f"说“{_IN_STOCK.search(text).group(0)}”，这款库存是 0")
-            elif stock > 0 and _NO_STOCK.search(text):
-                out.append(f"说“{_NO_STOCK.search(text).group(0)}”，这款库存有 {stock} 件")
+            elif stock > 0 and _NO_STOCK.search(stock_text):
+                out.append(f"说“{_NO_STOCK.search(stock_text).group(0)}”，这款库存有 {stock} 件")
+    text = full
     if o:
         carrier = str(o.get("carrier", ""))
         tracking = str(o.get("tracking_no", ""))
         shipped = bool(carrier or tracking) and str(o.get("status", "")) not in ("待付款", "已付款", "已关闭")
-        named = [c for c in _CARRIERS if c in text]
+        first = "".join(s for s in _SENTENCE.findall(text) if not _NEW_SHIPMENT.search(s))
+        named = [c for c in _CARRIERS if c in first]
         if carrier and named and carrier not in named:
             out.append(f"说是{named[0]}，订单的快递是{carrier}")
         numbers = [n for n in _TRACKING.findall(text) if n != str(o.get("order_id", ""))]
