@@ -32,11 +32,11 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab $(ALLOW_ROOT) lessons/00_index.ipynb
 
-# The real-browser tests run on their own after the rest: JupyterLab's kernels start slowly when
-# they share the 2 cores with nbgrader round trips, and the browser then times out.
+# The real-browser tests and the timing-sensitive grading tests (timeouts, kernel kills) run on
+# their own after the rest: beside the nbgrader round trips on 2 cores, kernels start too slowly.
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "browser or serial" $(PYTEST_ARGS)
 
 # Regenerate the shop data in data/ (deterministic: the result is byte-identical).
 data: $(VENV)/.lab-installed

@@ -21,6 +21,7 @@ _SUBMODULES = (
     "errors",
     "evaluation",
     "gradebook",
+    "grading",
     "labsetup",
     "phrases",
     "plotting",
