@@ -22,9 +22,37 @@ from ..errors import CslabError
 from ._cells import failure, is_test_cell, special_reason, split_hidden
 from ._course import Course, chdir
 
-__all__ = ["HideHiddenTests", "generate_feedback", "hidden_lines", "page_text"]
+__all__ = ["HideHiddenTests", "generate_feedback", "hidden_lines", "page_text", "translate_labels"]
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: nbgrader's own feedback page, its English labels turned into Chinese after rendering
+#: (pattern → replacement; applied to the labels nbgrader's template writes, in this order)
+LABELS = (
+    (r"<html>", '<html lang="zh-CN">'),
+    (r"Late submission penalty \(Score: -([^)<]*)\)", r"迟交扣分（-\1）"),
+    (r"\(Score: ([^)<]*)\)", r"（得分：\1）"),
+    (r">Test cell</a>", ">测试</a>"),
+    (r">Coding free-response</a>", ">编程简答</a>"),
+    (r">Written response</a>", ">书面回答</a>"),
+    (r">Task</a>", ">任务</a>"),
+    (r">Comment</a>", ">评语</a>"),
+    (r"\bScore: ", "得分："),
+    (r"\(Top\)", "（回到顶部）"),
+    (r"Student's answer", "你的答案"),
+    (r"Student's task", "你的任务"),
+    (r"Grade cell: <code>", "测试单元格：<code>"),
+    (r">Task: <code>", ">任务：<code>"),
+)
+
+
+def translate_labels(page: str) -> str:
+    """nbgrader's English feedback labels in Chinese (the page is otherwise unchanged).
+
+    >>> translate_labels("<h4>a (Score: 2.0 / 3.0)</h4><span>Student's answer</span>")
+    '<h4>a （得分：2.0 / 3.0）</h4><span>你的答案</span>'
+    """
+    for pattern, replacement in LABELS:
+        page = re.sub(pattern, replacement, page)
+    return page
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MAX_OUTPUT = 20_000  # characters of one output shown in feedback (the autograded notebook keeps all)
 _MIN_LINE = 10  # shorter hidden lines (``else:``, ``)``) are too common to mean anything
@@ -140,8 +168,6 @@ def generate_feedback(assignment: str, course=".", students: list[str] | None = 
     if not wanted:
         raise CslabError(f"作业 {assignment} 还没有评分结果：请先运行 cslab grade {assignment}。")
     config = Config(course.config)
-    config.HTMLExporter.template_name = "cslab_feedback"
-    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     pages, failed = [], []
     with chdir(course.root):
         cd = course.coursedir
@@ -158,6 +184,7 @@ def generate_feedback(assignment: str, course=".", students: list[str] | None = 
                 continue
             source = course.path("autograded", sid, assignment)
             for page in sorted(course.path("feedback", sid, assignment).glob("*.html")):
+                page.write_text(translate_labels(page.read_text(encoding="utf-8")), encoding="utf-8")
                 notebook = source / f"{page.stem}.ipynb"
                 secret = hidden_lines(nbformat.read(notebook, as_version=4), *_delimiters(converter)) \
                     if notebook.is_file() else set()
