@@ -51,16 +51,20 @@ def transaction(gradebook):
         gradebook.db = real
 
 
+def _bind(step, resources) -> None:
+    """Set the ids nbgrader's gradebook preprocessors read from ``resources`` (as their own ``preprocess`` does)."""
+    info = resources["nbgrader"]
+    step.notebook_id, step.assignment_id = info["notebook"], info["assignment"]
+    step.student_id, step.db_url = info["student"], info["db_url"]
+
+
 class TxSaveAutoGrades(SaveAutoGrades):
     """nbgrader's SaveAutoGrades, writing into the shared gradebook of the current transaction."""
 
     shared_gradebook = None
 
     def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
+        _bind(self, resources)
         self.gradebook = self.shared_gradebook
         # the per-cell work (_add_score, _add_comment) is nbgrader's, unchanged
         return super(SaveAutoGrades, self).preprocess(nb, resources)
@@ -72,10 +76,7 @@ class TxAssignLatePenalties(AssignLatePenalties):
     shared_gradebook = None
 
     def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
+        _bind(self, resources)
         self.init_plugin()
         self.gradebook = self.shared_gradebook
         nb, resources = super(AssignLatePenalties, self).preprocess(nb, resources)
