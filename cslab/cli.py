@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "姓名整体存入 nbgrader 的 last_name，first_name 留空（中文姓名不拆分）。")
     init.add_argument("directory", metavar="目录", help="课程目录（不存在时新建）")
     init.add_argument("--students", metavar="名单文件", help="学生名单 .csv 或 .xlsx")
+    init.add_argument("--course-id", metavar="课程代号",
+                      help="nbgrader 交换目录用的课程代号（学校服务器上与 JupyterHub 的设置一致；默认 cslab）")
 
     grade = sub.add_parser(
         "grade", help="批量自动评分（并行）",
@@ -147,7 +149,7 @@ def _line(text: str = "") -> None:
 def _cmd_course_init(args) -> int:
     from .grading import init_course
 
-    course = init_course(args.directory, args.students, out=_line)
+    course = init_course(args.directory, args.students, course_id=args.course_id, out=_line)
     rel = os.path.relpath(course.root)
     _line(f"\n课程已就绪：{course.root}")
     _line("下一步：\n"

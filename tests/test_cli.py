@@ -126,6 +126,21 @@ def test_course_init_imports_students_and_is_rerunnable(tmp_path, capsys):
     assert _students(root)["2023003"] == ("", "阿依古丽·买买提", None)
 
 
+def test_course_init_sets_the_course_id(tmp_path, capsys):
+    """--course-id goes into the course's nbgrader config (the exchange uses it); a bad one is refused."""
+    root = tmp_path / "课"
+    code, out, _ = run(capsys, "course", "init", root, "--course-id", "ecs2026")
+    assert code == 0 and "课程代号：ecs2026" in out
+    from cslab.grading import Course
+
+    assert Course(root).course_id == "ecs2026"
+    code, out, _ = run(capsys, "course", "init", root, "--course-id", "ecs2027")
+    assert code == 0 and Course(root).course_id == "ecs2027"
+    assert (root / "nbgrader_config.py").read_text(encoding="utf-8").count("course_id") == 1
+    code, _, err = run(capsys, "course", "init", tmp_path / "x", "--course-id", "客服 班")
+    assert code == 2 and "课程代号" in err and not (tmp_path / "x").exists()
+
+
 def test_course_init_refuses_a_bad_roster_before_writing(tmp_path, capsys):
     """A broken class list stops init before anything is created."""
     roster = tmp_path / "名单.csv"

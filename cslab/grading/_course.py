@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 from functools import cached_property
@@ -14,6 +15,9 @@ from ..errors import CslabError, InputError
 from . import _roster
 
 __all__ = ["Course", "CourseError", "bundled_course_dir", "init_course", "import_students", "chdir"]
+
+#: a course id nbgrader can use as a folder name in the exchange
+_COURSE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 #: where cslab keeps its own state inside a course (ignored by nbgrader's default config)
 STATE_DIR = ".cslab"
@@ -195,11 +199,17 @@ def import_students(course: Course, students: list[_roster.Student]) -> tuple[in
     return added, updated
 
 
-def init_course(directory, students_file=None, out=print) -> Course:
-    """Create (or complete) a course folder: config, source assignments, gradebook, class list."""
+def init_course(directory, students_file=None, out=print, course_id: str | None = None) -> Course:
+    """Create (or complete) a course folder: config, source assignments, gradebook, class list.
+
+    ``course_id`` names the course in nbgrader's exchange (it must match the school server's
+    setting); it is written into the folder's ``nbgrader_config.py``.
+    """
     root = Path(directory).expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise InputError(f"{root} 已存在且不是文件夹。")
+    if course_id is not None and not _COURSE_ID.fullmatch(course_id):
+        raise InputError(f"课程代号“{course_id}”不合适：只能用字母、数字、下划线和短横线，以字母开头，最长 40 个字符。")
     roster = _roster.read_roster(students_file) if students_file else None  # fail before writing
     bundle = bundled_course_dir()
     if not (bundle / "nbgrader_config.py").is_file():  # pragma: no cover - broken installation
@@ -211,6 +221,15 @@ def init_course(directory, students_file=None, out=print) -> Course:
     else:
         shutil.copy(bundle / "nbgrader_config.py", config)
         out(f"写入 {config.name}")
+    if course_id is not None:
+        text = config.read_text(encoding="utf-8")
+        line = f"c.CourseDirectory.course_id = {course_id!r}"
+        new, count = re.subn(r"(?m)^c\.CourseDirectory\.course_id\s*=.*$", line, text)
+        if count == 0:
+            new = text.rstrip("\n") + "\n" + line + "\n"
+        if new != text:
+            config.write_text(new, encoding="utf-8")
+            out(f"课程代号：{course_id}")
     if not (root / ".gitignore").exists():
         (root / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
     course = Course(root)
