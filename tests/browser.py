@@ -162,8 +162,11 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
             _accept_dialogs(page, state)
             if _all_cells_ran(page) and page.locator(KERNEL_IDLE).count():
                 return
-            if not _any_cell_started(page) and time.monotonic() - clicked > 10:
-                break  # the kernel did not take the request: click Run All again
+            # the kernel did not take the request: click Run All again, but only once the kernel is
+            # idle and no dialog is open (a Run All while a kernel starts queues one more 选择内核)
+            if not _any_cell_started(page) and time.monotonic() - clicked > 10 \
+                    and not page.locator(".jp-Dialog").count() and page.locator(KERNEL_IDLE).count():
+                break
         if time.monotonic() >= deadline:
             raise TimeoutError(f"{notebook}: not every cell ran within {timeout_ms / 1000:.0f} s")
 

@@ -392,3 +392,15 @@ def test_asking_the_same_thing_again_and_again_ends(tmp_path):
     while not s.finished:
         s.send("亲，您好，欢迎光临～", at=5)   # a good greeting, but not what this node waits for
     assert s.outcome == "流失" and len(s.turns) == 5 and s.mood > 50
+
+
+def test_phone_call_gets_no_typed_auto_reply():
+    """The shop's auto reply answers typed chats only: a caller on the phone hears a person first."""
+    def auto(message, when, first):
+        return "您好，欢迎光临！"
+
+    phone = chat.Session("enquiry_phone_return_elder", seed=0, auto_reply=auto)
+    assert phone.scenario.channel == "电话"
+    assert not [m for m in phone.transcript if m["sender"] == "auto"]
+    online = chat.Session("presales_dress_size", seed=0, auto_reply=auto)
+    assert [m["text"] for m in online.transcript if m["sender"] == "auto"] == ["您好，欢迎光临！"]

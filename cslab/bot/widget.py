@@ -75,7 +75,7 @@ class BotTester(widgets.VBox):
         self._chips = [widgets.Button(description=s, layout=widgets.Layout(width="auto")) for s in card.suggestions]
         for chip in self._chips:
             chip.on_click(lambda b: self.send(b.description))
-        self._log = widgets.HTML(layout=widgets.Layout(max_height="420px", overflow_y="auto"))
+        self._log = widgets.HTML(layout=widgets.Layout(max_height="420px", overflow="auto"))
         self._box = widgets.Text(placeholder="像买家一样输入问题，按回车发送", continuous_update=True,
                                  layout=widgets.Layout(width="70%"))
         self._send_button = widgets.Button(description="发送", icon="paper-plane", button_style="primary")
@@ -135,7 +135,7 @@ class KnowledgeBaseEditor(widgets.VBox):
         self.kb = build_kb(self.settings, strict=False)
         self._switch = widgets.Checkbox(description="启用机器人", indent=False)
         self._filter = widgets.Dropdown(options=[_ALL, *TOPICS], description="按话题")
-        self._table = widgets.HTML(layout=widgets.Layout(max_height="360px", overflow_y="auto"))
+        self._table = widgets.HTML(layout=widgets.Layout(max_height="360px", overflow="auto"))
         self._pick = widgets.Dropdown(description="编辑条目")
         self.form_topic = widgets.Dropdown(options=TOPICS, description="话题")
         self.form_question = widgets.Text(description="标准问题", layout=widgets.Layout(width="90%"))

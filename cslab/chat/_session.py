@@ -262,7 +262,8 @@ class Session:
         if node.is_end:
             self._finish(node.end, node_id)
             return
-        if first and self._auto_reply is not None and text:
+        # the shop's auto reply answers typed chats; a phone call has none
+        if first and self._auto_reply is not None and text and self.scenario.channel != "电话":
             auto = self._auto_reply(text, self.clock, True)
             if auto:
                 self._say("auto", str(auto), node=node_id)
