@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "多个进程并行运行学生的笔记本；每份提交的成绩在一个数据库事务里写入，中途按 Ctrl-C 不会留下半份成绩。\n"
                     "再次运行时，未改动且已评分的提交会跳过（--force 全部重评）。")
     grade.add_argument("assignment", metavar="作业", help="作业名，如 a01_product_lookup")
-    grade.add_argument("--workers", type=_positive_int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    grade.add_argument("--workers", type=_positive_int, metavar="N", help="并行进程数（默认：本机或容器可用的 CPU 核数）")
     grade.add_argument("--timeout", type=_positive_float, metavar="秒",
                        help="每个单元格的时限：超时的单元格被中断、记 0 分，其余照常评分（默认：nbgrader_config.py 的 Execute.timeout）")
     grade.add_argument("--max-time", type=_positive_float, metavar="秒",

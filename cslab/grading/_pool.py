@@ -7,6 +7,7 @@ worker it had to kill (time limit, crash, Ctrl-C).
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
@@ -16,7 +17,52 @@ from multiprocessing.connection import wait
 
 from ._worker import worker_main
 
-__all__ = ["WorkerPool"]
+__all__ = ["WorkerPool", "available_cpus", "quota_cpus"]
+
+
+def quota_cpus(quota: str, period: str | None = None) -> int | None:
+    """Whole CPUs a cgroup CPU quota allows (``cpu.max`` text, or v1 quota and period); None if unlimited.
+
+    >>> quota_cpus("150000 100000"), quota_cpus("max 100000"), quota_cpus("-1", "100000")
+    (2, None, None)
+    """
+    parts = quota.split()
+    if period is None and len(parts) == 2:
+        parts, period = parts[:1], parts[1]
+    if not parts or parts[0] in ("max", "-1") or period is None:
+        return None
+    return max(1, math.ceil(int(parts[0]) / int(period)))
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: its CPU affinity and a container's CPU limit, not the host's count.
+
+    In a Kubernetes pod with a 1-CPU limit on a 32-core node, ``os.cpu_count()`` says 32; starting
+    32 kernels would run the pod out of memory.
+
+    >>> available_cpus() >= 1
+    True
+    """
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        count = os.cpu_count() or 1
+    for quota_file, period_file in (("/sys/fs/cgroup/cpu.max", None),
+                                    ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us")):
+        try:
+            with open(quota_file, encoding="ascii") as fh:
+                quota = fh.read()
+            period = None
+            if period_file:
+                with open(period_file, encoding="ascii") as fh:
+                    period = fh.read().strip()
+            limit = quota_cpus(quota, period)
+        except (OSError, ValueError):
+            continue
+        if limit is not None:
+            count = min(count, limit)
+        break
+    return max(1, count)
 
 
 def _context():
