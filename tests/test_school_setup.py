@@ -67,3 +67,15 @@ def test_class_list_with_passwords_and_bad_usernames(setup_course, tmp_path):
 def test_relative_class_list_is_next_to_the_settings(setup_course, tmp_path):
     path = _write(tmp_path, course_id="ecs", teachers=["t"], students_file="students.csv")
     assert setup_course.load_settings(path)["students_file"] == str(tmp_path / "students.csv")
+
+
+def test_excel_class_list_with_passwords(setup_course, tmp_path):
+    """An .xlsx class list works too; Excel's numbers-as-floats do not leak into passwords."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["学号", "姓名", "初始密码"])
+    book.active.append(["s2026001", "阿依古丽·买买提", 20260101])
+    book.save(tmp_path / "名单.xlsx")
+    assert setup_course.read_students(tmp_path / "名单.xlsx") == [
+        {"id": "s2026001", "name": "阿依古丽·买买提", "password": "20260101"}]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["Student", "read_roster", "parse_roster_rows", "clean_name", "display_name",
+__all__ = ["Student", "read_roster", "read_table", "parse_roster_rows", "clean_name", "display_name",
            "check_student_id", "nbgrader_name_fields"]
 
 #: accepted header spellings (after removing spaces), first is the canonical one
@@ -194,8 +194,8 @@ def _xlsx_rows(path: Path) -> list[list]:
         book.close()
 
 
-def read_roster(path) -> list[Student]:
-    """Students from a CSV (UTF-8 or GBK) or Excel .xlsx file with 学号 and 姓名 columns."""
+def read_table(path) -> list[list[str]]:
+    """The rows of a class list file (CSV in UTF-8 or GBK, or Excel .xlsx), every cell as text."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到名单文件 {path}：请检查路径。")
@@ -208,4 +208,9 @@ def read_roster(path) -> list[Student]:
         raise InputError(f"{path.name} 是旧版 Excel（.xls）：请在 Excel 或 WPS 里另存为 .xlsx 或 CSV。")
     else:
         raise InputError(f"{path.name}：名单应为 .csv 或 .xlsx 文件。")
-    return parse_roster_rows(rows, source=path.name)
+    return [[_cell_text(c) for c in row] for row in rows]
+
+
+def read_roster(path) -> list[Student]:
+    """Students from a CSV (UTF-8 or GBK) or Excel .xlsx file with 学号 and 姓名 columns."""
+    return parse_roster_rows(read_table(path), source=Path(path).name)

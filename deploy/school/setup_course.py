@@ -94,33 +94,26 @@ def _check_username(name: str, where: str) -> None:
 
 def read_students(path) -> list[dict]:
     """学号, 姓名 and an optional 初始密码 per student, from the class list (UTF-8 or GBK CSV, or .xlsx)."""
-    from cslab.grading._roster import read_roster
+    from cslab.grading._roster import parse_roster_rows, read_table
 
-    students = read_roster(path)  # Chinese errors for duplicates, bad ids, missing columns
-    passwords = _password_column(Path(path))
-    rows = []
+    rows = read_table(path)
+    students = parse_roster_rows(rows, source=Path(path).name)  # Chinese errors: duplicates, bad ids …
+    passwords = _password_column(rows)
+    out = []
     for student in students:
         _check_username(student.id, f"名单 {Path(path).name}")
-        rows.append({"id": student.id, "name": student.name, "password": passwords.get(student.id, "")})
-    return rows
+        out.append({"id": student.id, "name": student.name, "password": passwords.get(student.id, "")})
+    return out
 
 
-def _password_column(path: Path) -> dict[str, str]:
-    if path.suffix.lower() != ".csv":
+def _password_column(rows: list[list[str]]) -> dict[str, str]:
+    """学号 → 初始密码 when the class list has that column."""
+    header = next((row for row in rows if any(row)), [])
+    names = [re.sub(r"\s", "", h) for h in header]
+    if "初始密码" not in names or "学号" not in names:
         return {}
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or "初始密码" not in [h.strip() for h in rows[0]]:
-        return {}
-    header = [h.strip() for h in rows[0]]
-    i_id, i_pw = header.index("学号") if "学号" in header else 0, header.index("初始密码")
-    return {r[i_id].strip(): r[i_pw].strip() for r in rows[1:] if len(r) > i_pw and r[i_pw].strip()}
+    i_id, i_pw = names.index("学号"), names.index("初始密码")
+    return {r[i_id]: r[i_pw] for r in rows[rows.index(header) + 1:] if len(r) > max(i_id, i_pw) and r[i_pw]}
 
 
 def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
