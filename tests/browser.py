@@ -171,6 +171,22 @@ def open_and_run_all(page, base: str, token: str, notebook: str, timeout_ms: int
             raise TimeoutError(f"{notebook}: not every cell ran within {timeout_ms / 1000:.0f} s")
 
 
+def send_chat_reply(page, sim, reply: str, delay: int = 15) -> str:
+    """Type ``reply`` by hand into a chat simulator, send it with Enter, wait for the customer's answer;
+    return the checkpoint feedback shown under the reply."""
+    before = sim.locator(".cslab-customer").count()
+    box = sim.locator(".widget-text input").first
+    box.click()
+    page.keyboard.type(reply, delay=delay)
+    page.wait_for_timeout(500)
+    box.press("Enter")
+    sim.locator(".cslab-chat-feedback").wait_for(timeout=30_000)
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('.cslab-chat-log .cslab-customer').length > n", arg=[before],
+        timeout=30_000)
+    return sim.locator(".cslab-chat-feedback").inner_text()
+
+
 def screenshot(page, name: str) -> Path:
     """Keep a screenshot as a test artefact."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot
+from tests.browser import (browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot,
+                           send_chat_reply)
 
 pytestmark = [
     pytest.mark.slow,
@@ -87,16 +88,7 @@ def test_chat_simulator_in_jupyterlab(lab):
         timer.wait_for(timeout=20_000)                       # the response-time timer ticks in the page
         page.wait_for_function("() => /已等待 [1-9]/.test(document.querySelector('.cslab-timer').textContent)",
                                timeout=20_000)
-        box = sim.locator(".widget-text input").first
-        box.click()
-        page.keyboard.type("亲，您好！欢迎光临悦衣小铺，我是客服小林，请问有什么可以帮您？", delay=20)
-        page.wait_for_timeout(500)
-        box.press("Enter")
-        sim.locator(".cslab-chat-feedback").wait_for(timeout=30_000)
-        page.wait_for_function(
-            "([n]) => document.querySelectorAll('.cslab-chat-log .cslab-customer').length > n", arg=[before],
-            timeout=30_000)
-        feedback = sim.locator(".cslab-chat-feedback").inner_text()
+        feedback = send_chat_reply(page, sim, "亲，您好！欢迎光临悦衣小铺，我是客服小林，请问有什么可以帮您？", delay=20)
         assert "分" in feedback and ("✓" in feedback or "✗" in feedback), feedback[:300]
         assert "买家的反应" in feedback, feedback[:300]
         assert sim.locator(".cslab-agent").count() >= 1

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from cslab.evaluation import CRITERIA
-from tests.browser import browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot
+from tests.browser import (browser_page, chromium_path, jupyterlab, keep_evidence, open_and_run_all, screenshot,
+                           send_chat_reply)
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_MARKS = (
@@ -79,21 +80,6 @@ def _mood(sim) -> int:
     """The customer's mood (0–100) shown in the simulator's mood bar."""
     text = sim.locator(".cslab-mood").inner_text()
     return int(re.findall(r"\d+", text)[-1])
-
-
-def _send_reply(page, sim, reply: str) -> str:
-    """Type ``reply`` by hand into the simulator, send it with Enter; wait for the answer; return the feedback text."""
-    before = sim.locator(".cslab-customer").count()
-    box = sim.locator(".widget-text input").first
-    box.click()
-    page.keyboard.type(reply, delay=15)
-    page.wait_for_timeout(500)
-    box.press("Enter")
-    sim.locator(".cslab-chat-feedback").wait_for(timeout=30_000)
-    page.wait_for_function(
-        "([n]) => document.querySelectorAll('.cslab-chat-log .cslab-customer').length > n", arg=[before],
-        timeout=30_000)
-    return sim.locator(".cslab-chat-feedback").inner_text()
 
 
 @browser_test
@@ -159,7 +145,7 @@ def test_closing_deals_angry_buyer_in_jupyterlab(lab):
         assert "风衣" in opener, f"the buyer does not bring up last time's coat: {opener}"
         mood = _mood(sim)
 
-        feedback = _send_reply(page, sim, (
+        feedback = send_chat_reply(page, sim, (
             "非常抱歉！上次风衣开线是我们质检没把好关，退款也处理慢了，让您受委屈了。这次的大衣我亲自跟进，"
             "发货前专门检查做工、拍照给您确认；收到有质量问题包退包换，来回运费我们承担。"))
         assert "买家的反应" in feedback and "火气降下来" in feedback, feedback[:300]
@@ -181,7 +167,7 @@ def test_enquiries_phone_call_and_evaluation_form_in_jupyterlab(lab):
         assert "电话" in sim.locator(".widget-html").first.inner_text(), "not shown as a phone call"
         assert "悦衣小铺" in sim.locator(".cslab-customer").first.inner_text()
 
-        feedback = _send_reply(page, sim, "您好，这里是悦衣小铺，我是客服小林，工号1024，请问有什么可以帮您？")
+        feedback = send_chat_reply(page, sim, "您好，这里是悦衣小铺，我是客服小林，工号1024，请问有什么可以帮您？")
         assert "买家的反应" in feedback and "打对了电话" in feedback, feedback[:300]
         assert "合格" in feedback, feedback[:300]
         screenshot(page, "lesson06_phone")

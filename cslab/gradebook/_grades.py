@@ -114,6 +114,17 @@ def _assignments(policy, comp_assignments, nb, notes, for_name):
     return [a for a in comp_assignments if a in exported]
 
 
+def _nb_entry(src, sid, names, why_absent: str = ""):
+    """The student's nbgrader scores when every assignment in ``names`` is there, else (None, why)."""
+    entry = src.nb["students"].get(sid)
+    if entry is None:
+        return None, f"{src.nb['file']} 中没有这名学生{why_absent}"
+    lack = [a for a in names if a not in entry["scores"]]
+    if lack:
+        return None, f"nbgrader 导出中没有作业 {'、'.join(lack)} 的记录"
+    return entry, None
+
+
 def _component(comp, sid, src):
     """(points or None, explanation, issue or None, barred) of one component for one student."""
     head = f"{comp.name}（{fmt_num(comp.weight)} 分）："
@@ -148,12 +159,9 @@ def _component(comp, sid, src):
         names = src.assignment_lists[comp.key]
         if not names:
             return missing("nbgrader 导出文件中还没有计入这一项的作业")
-        entry = src.nb["students"].get(sid)
-        if entry is None:
-            return missing(f"{src.nb['file']} 中没有这名学生")
-        lack = [a for a in names if a not in entry["scores"]]
-        if lack:
-            return missing(f"nbgrader 导出中没有作业 {'、'.join(lack)} 的记录")
+        entry, why = _nb_entry(src, sid, names)
+        if why:
+            return missing(why)
         used = [(a, *entry["scores"][a]) for a in names if entry["scores"][a][1] > 0]
         if not used:
             return missing("这些作业的满分都是 0")
@@ -171,12 +179,9 @@ def _component(comp, sid, src):
     count, parts = 0, []
     if comp.missing_assignments:
         names = src.assignment_lists[comp.key]
-        entry = src.nb["students"].get(sid)
-        if entry is None:
-            return missing(f"{src.nb['file']} 中没有这名学生，不知道缺交了几次")
-        lack = [a for a in names if a not in entry["scores"]]
-        if lack:
-            return missing(f"nbgrader 导出中没有作业 {'、'.join(lack)} 的记录")
+        entry, why = _nb_entry(src, sid, names, "，不知道缺交了几次")
+        if why:
+            return missing(why)
         unsent = [a for a in names if not entry["scores"][a][2]]
         count += len(unsent)
         parts.append(f"nbgrader 作业 {len(names)} 次，" + (f"未提交 {len(unsent)} 次（{'、'.join(unsent)}）" if unsent else "全部提交"))

@@ -130,7 +130,9 @@ class _Grader:
         self.conv = conv = Autograde(coursedir=course.coursedir, parent=course.app)
         self.timeout = Execute(config=conv.config).timeout
         self.max_time = max_time or max(120.0, 10.0 * (self.timeout or 60))
-        self.workers = max(1, workers or _available_cpus())
+        from ._pool import available_cpus  # the pool module is imported only to grade
+
+        self.workers = max(1, workers or available_cpus())
         conv.exporter = conv.exporter_class(parent=conv, config=conv.config)
         conv._sanitizing = True
         conv._init_preprocessors()
@@ -445,12 +447,6 @@ class _Grader:
         width = len(str(self.total))
         self.out(f"[{done:>{width}}/{self.total}] {res.student_id} {res.name}  {score}  {res.status}"
                  f"  {format_seconds(res.seconds)}" + (f"  {res.note}" if res.note and res.status != DONE else ""))
-
-
-def _available_cpus() -> int:
-    from ._pool import available_cpus  # lazily: the pool module is only needed to grade
-
-    return available_cpus()
 
 
 def _status_of(result: dict) -> str:
